@@ -1,0 +1,5 @@
+"""Utilities: crystal systems, shared validation and the estimator-check registry."""
+
+from ._crystal import CRYSTAL_SYSTEMS, crystal_system_from_space_group
+
+__all__ = ["CRYSTAL_SYSTEMS", "crystal_system_from_space_group"]
