@@ -1,8 +1,10 @@
 """Loaders for the built-in prototypes, CIF folders and CSV tables of CIFs."""
 
 import csv
+from collections import Counter
 import functools
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,11 +32,15 @@ def _make_bunch(names, results, name_key, descr, extra=None):
     kept = [i for i, (_, _, reason) in enumerate(results) if reason is None]
     data = [results[i][0] for i in kept]
     space_group = [results[i][1] for i in kept]
+    with warnings.catch_warnings():
+        # pymatgen warns about elements without electronegativity (noble gases)
+        warnings.simplefilter("ignore", UserWarning)
+        formula = [s.composition.reduced_formula for s in data]
     bunch = Bunch(
         data=data,
         target=np.asarray(crystal_systems(space_group), dtype=object),
         space_group=np.asarray(space_group, dtype=int),
-        formula=np.asarray([s.composition.reduced_formula for s in data], dtype=object),
+        formula=np.asarray(formula, dtype=object),
         skipped=[(names[i], r[2]) for i, r in enumerate(results) if r[2] is not None],
         DESCR=descr,
     )
@@ -182,12 +188,18 @@ load_structure_table.__doc__ = load_structure_table.__doc__.format(filters=_FILT
 
 @functools.lru_cache(maxsize=1)
 def _aflow_library():
+    """(unique id, mineral, structure) of each AFLOW prototype pymatgen ships."""
     from pymatgen.analysis.prototypes import AFLOW_PROTOTYPE_LIBRARY
 
-    return tuple(
-        (entry["tags"].get("aflow"), entry["tags"].get("mineral", ""), entry["snl"].structure)
-        for entry in AFLOW_PROTOTYPE_LIBRARY
-    )
+    seen = Counter()
+    library = []
+    for entry in AFLOW_PROTOTYPE_LIBRARY:
+        label = entry["tags"].get("aflow") or "prototype"
+        seen[label] += 1
+        # a few AFLOW labels occur more than once (other free parameters)
+        uid = label if seen[label] == 1 else f"{label}#{seen[label]}"
+        library.append((uid, entry["tags"].get("mineral", ""), entry["snl"].structure))
+    return tuple(library)
 
 
 def load_prototypes(*, symprec=0.1):
@@ -207,7 +219,7 @@ def load_prototypes(*, symprec=0.1):
     data : Bunch
         ``data`` (288 Structure), ``target`` (crystal-system names),
         ``space_group``, ``ids`` (AFLOW prototype labels such as
-        ``"AB_cF8_225_a_b"``), ``mineral``, ``formula`` and ``skipped``.
+        ``"AB_cF8_225_a_b"``; a label that repeats gets ``#2``, ``#3``), ``mineral``, ``formula`` and ``skipped``.
 
     Examples
     --------

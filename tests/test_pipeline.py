@@ -1,0 +1,48 @@
+"""The user-facing flows: the issue's pipeline, the demo and the CLI."""
+
+import numpy as np
+import pytest
+from sklearn.ensemble import ExtraTreesClassifier
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from sklearn_xrd.cli import main
+from sklearn_xrd.preprocessing import CIFToPattern, GaussianBroadening, Normalizer, PeakExtractor
+
+
+def test_structures_to_cross_validated_classifier(prototypes):
+    pipe = make_pipeline(
+        CIFToPattern(input="structure"), GaussianBroadening(), Normalizer(),
+        PeakExtractor(), ExtraTreesClassifier(n_estimators=50, random_state=0),
+    )
+    scores = cross_val_score(pipe, prototypes.data, prototypes.target, cv=3)
+    assert scores.shape == (3,)
+    # seven classes; the largest is 68 / 288 = 24 %
+    assert scores.mean() > 0.3
+
+
+def test_grid_search_over_transformer_parameters(prototypes):
+    X = CIFToPattern(input="structure").transform(prototypes.data[:120])
+    y = prototypes.target[:120]
+    pipe = make_pipeline(GaussianBroadening(), Normalizer(), PeakExtractor(),
+                         ExtraTreesClassifier(n_estimators=20, random_state=0))
+    search = GridSearchCV(pipe, {"peakextractor__n_peaks": [5, 10],
+                                 "gaussianbroadening__fwhm": [0.1, 0.3]}, cv=2)
+    search.fit(X, y)
+    assert set(search.best_params_) == {"peakextractor__n_peaks", "gaussianbroadening__fwhm"}
+    assert len(search.cv_results_["mean_test_score"]) == 4
+
+
+@pytest.mark.filterwarnings("ignore:The least populated class")
+def test_demo_writes_report_and_figure(tmp_path, capsys):
+    assert main(["demo", "--output", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for key in ("accuracy", "balanced accuracy", "macro-F1", "precision"):
+        assert key in out
+    assert (tmp_path / "confusion_matrix.png").stat().st_size > 1000
+    lines = (tmp_path / "predictions.csv").read_text().splitlines()
+    assert len(lines) == 289
+    acc = float(out.split("accuracy")[1].split()[0])
+    truth = np.array([line.split(",")[3] for line in lines[1:]])
+    pred = np.array([line.split(",")[4] for line in lines[1:]])
+    assert acc == pytest.approx(np.mean(truth == pred), abs=1e-3)
