@@ -31,12 +31,17 @@ def build_peak_pipeline(random_state=0, n_jobs=None):
         Normalizer(),
         PeakExtractor(n_peaks=20),
         ExtraTreesClassifier(
-            n_estimators=500, class_weight="balanced", n_jobs=n_jobs, random_state=random_state
+            n_estimators=500,
+            class_weight="balanced",
+            n_jobs=n_jobs,
+            random_state=random_state,
         ),
     )
 
 
-def run_demo(output="demo_output", *, n_splits=3, random_state=0, n_jobs=None, out=print):
+def run_demo(
+    output="demo_output", *, n_splits=3, random_state=0, n_jobs=None, out=print
+):
     """Cross-validate the peak pipeline on pymatgen's 288 AFLOW prototypes.
 
     Folds are stratified by crystal system and grouped by reduced formula, so
@@ -81,17 +86,23 @@ def run_demo(output="demo_output", *, n_splits=3, random_state=0, n_jobs=None, o
 
     t0 = time.perf_counter()
     data = load_prototypes()
-    out(f"Loaded {len(data.data)} AFLOW prototype structures from pymatgen "
-        f"({len(data.skipped)} skipped); labels from spglib at symprec=0.1.")
+    out(
+        f"Loaded {len(data.data)} AFLOW prototype structures from pymatgen "
+        f"({len(data.skipped)} skipped); labels from spglib at symprec=0.1."
+    )
     counts = {c: int(np.sum(data.target == c)) for c in CRYSTAL_SYSTEMS}
     out("Class counts: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
 
     X = CIFToPattern(input="structure", n_jobs=n_jobs).transform(data.data)
-    out(f"Simulated {X.shape[0]} Cu K-alpha stick patterns on {X.shape[1]} bins "
-        f"(5-90 deg, step 0.02 deg) in {time.perf_counter() - t0:.1f} s.")
+    out(
+        f"Simulated {X.shape[0]} Cu K-alpha stick patterns on {X.shape[1]} bins "
+        f"(5-90 deg, step 0.02 deg) in {time.perf_counter() - t0:.1f} s."
+    )
 
     groups = formula_groups(data.data)
-    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    cv = StratifiedGroupKFold(
+        n_splits=n_splits, shuffle=True, random_state=random_state
+    )
     pipe = build_peak_pipeline(random_state=random_state, n_jobs=n_jobs)
     y_pred = cross_val_predict(pipe, X, data.target, groups=groups, cv=cv)
 
@@ -100,20 +111,31 @@ def run_demo(output="demo_output", *, n_splits=3, random_state=0, n_jobs=None, o
         "balanced_accuracy": balanced_accuracy_score(data.target, y_pred),
         "macro_f1": f1_score(data.target, y_pred, average="macro"),
     }
-    out(f"\n{n_splits}-fold cross-validation, stratified and grouped by formula "
-        f"(random_state={random_state}):")
+    out(
+        f"\n{n_splits}-fold cross-validation, stratified and grouped by formula "
+        f"(random_state={random_state}):"
+    )
     out(f"  accuracy           {scores['accuracy']:.3f}")
     out(f"  balanced accuracy  {scores['balanced_accuracy']:.3f}")
     out(f"  macro-F1           {scores['macro_f1']:.3f}")
     labels = [c for c in CRYSTAL_SYSTEMS if counts[c]]
-    out("\n" + classification_report(data.target, y_pred, labels=labels, zero_division=0))
+    out(
+        "\n"
+        + classification_report(data.target, y_pred, labels=labels, zero_division=0)
+    )
 
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(7, 6))
     disp = ConfusionMatrixDisplay.from_predictions(
-        data.target, y_pred, labels=labels, normalize="true", values_format=".0%",
-        ax=ax, colorbar=False, xticks_rotation=45,
+        data.target,
+        y_pred,
+        labels=labels,
+        normalize="true",
+        values_format=".0%",
+        ax=ax,
+        colorbar=False,
+        xticks_rotation=45,
     )
     disp.ax_.set_title("Prototypes, peaks -> ExtraTrees (% of true class)")
     fig.tight_layout()

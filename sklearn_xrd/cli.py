@@ -7,8 +7,12 @@ import sys
 def _demo(args):
     from ._demo import run_demo
 
-    run_demo(args.output, n_splits=args.n_splits, random_state=args.random_state,
-             n_jobs=args.n_jobs)
+    run_demo(
+        args.output,
+        n_splits=args.n_splits,
+        random_state=args.random_state,
+        n_jobs=args.n_jobs,
+    )
     return 0
 
 
@@ -20,7 +24,9 @@ def build_parser():
         prog="sklearn-xrd",
         description="Crystal systems from powder X-ray diffraction patterns.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(

@@ -26,7 +26,9 @@ def silicon():
 def rutile():
     """TiO2 rutile, tetragonal P4_2/mnm."""
     return Structure.from_spacegroup(
-        "P4_2/mnm", Lattice.tetragonal(4.594, 2.959), ["Ti", "O"],
+        "P4_2/mnm",
+        Lattice.tetragonal(4.594, 2.959),
+        ["Ti", "O"],
         [[0, 0, 0], [0.3053, 0.3053, 0]],
     )
 

@@ -53,7 +53,10 @@ def test_two_d_array_is_rejected():
     [
         ("", "empty CIF"),
         ("just some words, no crystal", "no _cell_length_a"),
-        ("data_x\n_cell_length_a 4.0\n_cell_length_b", "cannot parse CIF|holds no structure"),
+        (
+            "data_x\n_cell_length_a 4.0\n_cell_length_b",
+            "cannot parse CIF|holds no structure",
+        ),
     ],
 )
 def test_bad_cif_text_names_document(text, reason):
@@ -77,7 +80,9 @@ def test_missing_file_names_file(tmp_path):
 
 def test_element_without_form_factors():
     es = Structure(Lattice.cubic(4), ["Es"], [[0, 0, 0]])
-    with pytest.raises(ValueError, match=r"structure 0: no X-ray atomic form factors.*Es"):
+    with pytest.raises(
+        ValueError, match=r"structure 0: no X-ray atomic form factors.*Es"
+    ):
         CIFToPattern(input="structure").transform([es])
 
 

@@ -50,7 +50,9 @@ def test_nacl_peaks_follow_bragg_law(nacl):
     tt, intensity = stick_pattern(nacl, wavelength=CU, two_theta_range=RANGE)
     np.testing.assert_allclose(distinct(tt), expected, atol=1e-6)
     # (111) at 27.37 deg and (200) at 31.71 deg for a = 5.64 A
-    assert expected[0] == pytest.approx(2 * np.degrees(np.arcsin(CU * np.sqrt(3) / (2 * 5.64))))
+    assert expected[0] == pytest.approx(
+        2 * np.degrees(np.arcsin(CU * np.sqrt(3) / (2 * 5.64)))
+    )
 
 
 def test_silicon_peaks_and_diamond_absences(silicon):
@@ -60,7 +62,9 @@ def test_silicon_peaks_and_diamond_absences(silicon):
         return h % 2 == k % 2 == l % 2 == 0 and (h + k + l) % 4 == 0
 
     tt, _ = stick_pattern(silicon, wavelength=CU, two_theta_range=RANGE)
-    np.testing.assert_allclose(distinct(tt), cubic_reflections(5.431, diamond), atol=1e-6)
+    np.testing.assert_allclose(
+        distinct(tt), cubic_reflections(5.431, diamond), atol=1e-6
+    )
     # (111), (220), (311) at the textbook 28.44, 47.30, 56.12 deg (Cu K-alpha1)
     tt1, _ = stick_pattern(silicon, wavelength=1.54056, two_theta_range=RANGE)
     np.testing.assert_allclose(distinct(tt1)[:3], [28.44, 47.30, 56.12], atol=0.01)
@@ -73,7 +77,9 @@ def test_silicon_peaks_and_diamond_absences(silicon):
 def _pymatgen_binned(structure, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = XRDCalculator(**kwargs).get_pattern(structure, scaled=False, two_theta_range=RANGE)
+        p = XRDCalculator(**kwargs).get_pattern(
+            structure, scaled=False, two_theta_range=RANGE
+        )
     return bin_sticks(np.asarray(p.x), np.asarray(p.y), RANGE, STEP)
 
 
@@ -132,11 +138,17 @@ def test_parity_with_pymatgen_on_mp20_dev(shared_data):
 
 def test_origin_shift_invariance(rutile):
     shifted = rutile.copy()
-    shifted.translate_sites(range(len(shifted)), [0.137, 0.291, 0.613], to_unit_cell=True)
-    np.testing.assert_allclose(_ours_binned(shifted), _ours_binned(rutile), rtol=1e-9, atol=1e-9)
+    shifted.translate_sites(
+        range(len(shifted)), [0.137, 0.291, 0.613], to_unit_cell=True
+    )
+    np.testing.assert_allclose(
+        _ours_binned(shifted), _ours_binned(rutile), rtol=1e-9, atol=1e-9
+    )
 
 
-@pytest.mark.parametrize("scaling", [[2, 1, 1], [1, 1, 3], [[1, 1, 0], [-1, 1, 0], [0, 0, 1]]])
+@pytest.mark.parametrize(
+    "scaling", [[2, 1, 1], [1, 1, 3], [[1, 1, 0], [-1, 1, 0], [0, 0, 1]]]
+)
 def test_supercell_invariance(rutile, scaling):
     big = rutile.copy()
     big.make_supercell(scaling)

@@ -7,13 +7,21 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklearn_xrd.cli import main
-from sklearn_xrd.preprocessing import CIFToPattern, GaussianBroadening, Normalizer, PeakExtractor
+from sklearn_xrd.preprocessing import (
+    CIFToPattern,
+    GaussianBroadening,
+    Normalizer,
+    PeakExtractor,
+)
 
 
 def test_structures_to_cross_validated_classifier(prototypes):
     pipe = make_pipeline(
-        CIFToPattern(input="structure"), GaussianBroadening(), Normalizer(),
-        PeakExtractor(), ExtraTreesClassifier(n_estimators=50, random_state=0),
+        CIFToPattern(input="structure"),
+        GaussianBroadening(),
+        Normalizer(),
+        PeakExtractor(),
+        ExtraTreesClassifier(n_estimators=50, random_state=0),
     )
     scores = cross_val_score(pipe, prototypes.data, prototypes.target, cv=3)
     assert scores.shape == (3,)
@@ -24,12 +32,22 @@ def test_structures_to_cross_validated_classifier(prototypes):
 def test_grid_search_over_transformer_parameters(prototypes):
     X = CIFToPattern(input="structure").transform(prototypes.data[:120])
     y = prototypes.target[:120]
-    pipe = make_pipeline(GaussianBroadening(), Normalizer(), PeakExtractor(),
-                         ExtraTreesClassifier(n_estimators=20, random_state=0))
-    search = GridSearchCV(pipe, {"peakextractor__n_peaks": [5, 10],
-                                 "gaussianbroadening__fwhm": [0.1, 0.3]}, cv=2)
+    pipe = make_pipeline(
+        GaussianBroadening(),
+        Normalizer(),
+        PeakExtractor(),
+        ExtraTreesClassifier(n_estimators=20, random_state=0),
+    )
+    search = GridSearchCV(
+        pipe,
+        {"peakextractor__n_peaks": [5, 10], "gaussianbroadening__fwhm": [0.1, 0.3]},
+        cv=2,
+    )
     search.fit(X, y)
-    assert set(search.best_params_) == {"peakextractor__n_peaks", "gaussianbroadening__fwhm"}
+    assert set(search.best_params_) == {
+        "peakextractor__n_peaks",
+        "gaussianbroadening__fwhm",
+    }
     assert len(search.cv_results_["mean_test_score"]) == 4
 
 

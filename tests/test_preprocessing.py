@@ -34,9 +34,15 @@ def test_gaussian_fwhm_and_area(fwhm):
 
 def test_normalizer_norms():
     X = np.array([[0.0, 3.0, 4.0], [0.0, 0.0, 0.0]])
-    np.testing.assert_allclose(Normalizer("max").fit_transform(X), [[0, 0.75, 1], [0, 0, 0]])
-    np.testing.assert_allclose(Normalizer("area").fit_transform(X), [[0, 3 / 7, 4 / 7], [0, 0, 0]])
-    np.testing.assert_allclose(Normalizer("l2").fit_transform(X), [[0, 0.6, 0.8], [0, 0, 0]])
+    np.testing.assert_allclose(
+        Normalizer("max").fit_transform(X), [[0, 0.75, 1], [0, 0, 0]]
+    )
+    np.testing.assert_allclose(
+        Normalizer("area").fit_transform(X), [[0, 3 / 7, 4 / 7], [0, 0, 0]]
+    )
+    np.testing.assert_allclose(
+        Normalizer("l2").fit_transform(X), [[0, 0.6, 0.8], [0, 0, 0]]
+    )
 
 
 @pytest.mark.parametrize("est", [GaussianBroadening(), Normalizer(), PeakExtractor()])
@@ -66,7 +72,9 @@ def test_peak_extractor_positions_on_simulated_pattern(nacl):
     # the four lowest strong NaCl lines: (111) is weak, so among the 4 strongest
     # (200), (220), (222), (420)
     lam = 1.54184
-    expected = [np.degrees(2 * np.arcsin(lam * np.sqrt(n) / (2 * 5.64))) for n in (4, 8, 12, 20)]
+    expected = [
+        np.degrees(2 * np.arcsin(lam * np.sqrt(n) / (2 * 5.64))) for n in (4, 8, 12, 20)
+    ]
     sticks_feats = PeakExtractor(n_peaks=4, sort_by="angle").fit_transform(sticks)[0]
     np.testing.assert_allclose(sticks_feats[:4], expected, atol=0.011)
     np.testing.assert_allclose(feats[:4], expected, atol=0.011)
@@ -87,7 +95,9 @@ def test_peak_extractor_padding_and_order():
     X[0, [3, 10, 20]] = [0.5, 1.0, 0.2]
     feats = PeakExtractor(n_peaks=5, two_theta_start=0, step=1).fit_transform(X)
     np.testing.assert_allclose(feats[0], [10, 3, 20, 0, 0, 1, 0.5, 0.2, 0, 0])
-    np.testing.assert_allclose(feats[1], np.zeros(10))  # an empty pattern is all padding
+    np.testing.assert_allclose(
+        feats[1], np.zeros(10)
+    )  # an empty pattern is all padding
     by_angle = PeakExtractor(n_peaks=5, two_theta_start=0, step=1, sort_by="angle")
     np.testing.assert_allclose(by_angle.fit_transform(X)[0, :3], [3, 10, 20])
 
@@ -95,14 +105,19 @@ def test_peak_extractor_padding_and_order():
 def test_min_height_drops_weak_peaks():
     X = np.zeros((1, 30))
     X[0, [5, 15]] = [1.0, 0.004]
-    feats = PeakExtractor(n_peaks=2, two_theta_start=0, step=1, min_height=0.01).fit_transform(X)
+    feats = PeakExtractor(
+        n_peaks=2, two_theta_start=0, step=1, min_height=0.01
+    ).fit_transform(X)
     np.testing.assert_allclose(feats[0], [5, 0, 1, 0])
 
 
 def test_feature_names():
     names = PeakExtractor(n_peaks=2).get_feature_names_out()
     assert names.tolist() == [
-        "peak_0_two_theta", "peak_1_two_theta", "peak_0_intensity", "peak_1_intensity"
+        "peak_0_two_theta",
+        "peak_1_two_theta",
+        "peak_0_intensity",
+        "peak_1_intensity",
     ]
 
 
@@ -111,6 +126,8 @@ def test_peaks_then_trees_on_plain_arrays():
     X = rng.random((40, 200))
     y = np.repeat(["cubic", "hexagonal"], 20)
     X[y == "cubic", 50] += 3  # a strong peak marks the class
-    model = make_pipeline(PeakExtractor(), ExtraTreesClassifier(random_state=0)).fit(X, y)
+    model = make_pipeline(PeakExtractor(), ExtraTreesClassifier(random_state=0)).fit(
+        X, y
+    )
     assert model.score(X, y) == 1.0
     assert set(model.predict(X)) <= {"cubic", "hexagonal"}

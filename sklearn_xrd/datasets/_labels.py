@@ -12,6 +12,14 @@ def is_organic(structure):
     This is the usual rule for inorganic crystal databases (carbonates,
     carbides and hydrides stay; anything with a C-H bond candidate goes).
 
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+
+    Returns
+    -------
+    organic : bool
+
     Examples
     --------
     >>> from pymatgen.core import Lattice, Structure
@@ -40,7 +48,9 @@ def space_group_number(structure, symprec=0.1):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return int(SpacegroupAnalyzer(structure, symprec=symprec).get_space_group_number())
+        return int(
+            SpacegroupAnalyzer(structure, symprec=symprec).get_space_group_number()
+        )
 
 
 def screen_structure(structure, name, *, max_cell_length, exclude_organic, symprec):

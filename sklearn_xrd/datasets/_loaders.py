@@ -1,10 +1,10 @@
 """Loaders for the built-in prototypes, CIF folders and CSV tables of CIFs."""
 
 import csv
-from collections import Counter
 import functools
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +77,8 @@ def load_cif_directory(
     ----------
     path : str or path-like
         Folder to read (not recursive).
-    pattern : str, default="*.cif"
-        Glob for the files to read.
+    pattern : str
+        Glob for the files to read, ``"*.cif"`` by default.
     {filters}
     n_jobs : int, default=None
         Parallel workers (joblib) over files.
@@ -108,7 +108,9 @@ def load_cif_directory(
         raise ValueError(f"{folder}: not a directory")
     files = sorted(folder.glob(pattern))
     filters = dict(
-        max_cell_length=max_cell_length, exclude_organic=exclude_organic, symprec=symprec
+        max_cell_length=max_cell_length,
+        exclude_organic=exclude_organic,
+        symprec=symprec,
     )
     results = Parallel(n_jobs=n_jobs, verbose=verbose)(
         delayed(_read_and_screen)(str(f), str(f), False, filters) for f in files
@@ -174,10 +176,14 @@ def load_structure_table(
     use_id = id_column is not None and id_column in reader.fieldnames
     names = [row[id_column] if use_id else f"row {i}" for i, row in enumerate(rows)]
     filters = dict(
-        max_cell_length=max_cell_length, exclude_organic=exclude_organic, symprec=symprec
+        max_cell_length=max_cell_length,
+        exclude_organic=exclude_organic,
+        symprec=symprec,
     )
     results = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_read_and_screen)(row.get(cif_column) or "", f"{path.name}:{name}", True, filters)
+        delayed(_read_and_screen)(
+            row.get(cif_column) or "", f"{path.name}:{name}", True, filters
+        )
         for name, row in zip(names, rows)
     )
     return _make_bunch(names, results, "ids", f"CIF table {path}, symprec={symprec}")
@@ -219,7 +225,8 @@ def load_prototypes(*, symprec=0.1):
     data : Bunch
         ``data`` (288 Structure), ``target`` (crystal-system names),
         ``space_group``, ``ids`` (AFLOW prototype labels such as
-        ``"AB_cF8_225_a_b"``; a label that repeats gets ``#2``, ``#3``), ``mineral``, ``formula`` and ``skipped``.
+        ``"AB_cF8_225_a_b"``; a label that repeats gets ``#2``, ``#3``),
+        ``mineral``, ``formula`` and ``skipped``.
 
     Examples
     --------
@@ -233,8 +240,7 @@ def load_prototypes(*, symprec=0.1):
     names = [label for label, _, _ in library]
     filters = dict(max_cell_length=None, exclude_organic=False, symprec=symprec)
     results = [
-        (s.copy(),) + screen_structure(s, label, **filters)
-        for label, _, s in library
+        (s.copy(),) + screen_structure(s, label, **filters) for label, _, s in library
     ]
     results = [(s if r is None else None, n, r) for s, n, r in results]
     return _make_bunch(

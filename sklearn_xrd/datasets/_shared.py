@@ -22,7 +22,10 @@ def get_shared_data_dir():
     if os.environ.get(ENV_VAR):
         candidates.append(Path(os.environ[ENV_VAR]))
     repo_root = Path(__file__).resolve().parents[2]
-    candidates += [repo_root.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    candidates += [
+        repo_root.parent / "shared" / "data",
+        Path.cwd().parent / "shared" / "data",
+    ]
     for path in candidates:
         if path.is_dir():
             return path

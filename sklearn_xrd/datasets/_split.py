@@ -114,6 +114,8 @@ def grouped_train_test_split(y, groups, *, test_size=0.25, random_state=None):
     if len(y) != len(groups):
         raise ValueError(f"y has {len(y)} samples but groups has {len(groups)}")
     n_splits = max(2, round(1 / test_size))
-    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    cv = StratifiedGroupKFold(
+        n_splits=n_splits, shuffle=True, random_state=random_state
+    )
     train, test = next(cv.split(np.zeros(len(y)), y, groups))
     return train, test

@@ -134,7 +134,10 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "input": [StrOptions({"filename", "content", "structure"})],
-        "wavelength": [StrOptions(set(WAVELENGTHS)), Interval(Real, 0, None, closed="neither")],
+        "wavelength": [
+            StrOptions(set(WAVELENGTHS)),
+            Interval(Real, 0, None, closed="neither"),
+        ],
         "two_theta_range": [tuple, list],
         "step": [Interval(Real, 0, None, closed="neither")],
         "debye_waller": [dict, None],
@@ -245,7 +248,9 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
             version = f"{version}+pymatgen{pmg_version}"
         func = check_memory(self.memory).cache(_simulate_document)
         rows = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(func)(doc, _input_name(doc, i, self.input), self.input, params, version)
+            delayed(func)(
+                doc, _input_name(doc, i, self.input), self.input, params, version
+            )
             for i, doc in enumerate(docs)
         )
         n_bins = len(grid((lo, hi), self.step))

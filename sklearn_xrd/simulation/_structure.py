@@ -91,8 +91,7 @@ def check_structure(structure, name):
             "OrderDisorderedStructureTransformation"
         )
     missing = sorted(
-        {el.symbol for el in structure.composition.elements}
-        - SCATTERING_ELEMENTS
+        {el.symbol for el in structure.composition.elements} - SCATTERING_ELEMENTS
     )
     if missing:
         raise ValueError(

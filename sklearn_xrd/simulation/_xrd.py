@@ -22,7 +22,9 @@ import numpy as np
 def _load_scattering_params():
     from pymatgen.analysis.diffraction.xrd import ATOMIC_SCATTERING_PARAMS
 
-    return {el: np.asarray(c, dtype=float) for el, c in ATOMIC_SCATTERING_PARAMS.items()}
+    return {
+        el: np.asarray(c, dtype=float) for el, c in ATOMIC_SCATTERING_PARAMS.items()
+    }
 
 
 _SCATTERING_PARAMS = _load_scattering_params()
@@ -140,7 +142,20 @@ def form_factors(elements, s2):
 def lorentz_polarisation(theta):
     """Lorentz-polarisation factor for an unpolarised beam, no monochromator.
 
-    ``(1 + cos^2 2theta) / (sin^2 theta cos theta)`` with ``theta`` in radians.
+    Parameters
+    ----------
+    theta : ndarray
+        Bragg angle (half of 2-theta), radians.
+
+    Returns
+    -------
+    lp : ndarray
+        ``(1 + cos^2 2theta) / (sin^2 theta cos theta)``.
+
+    Examples
+    --------
+    >>> round(float(lorentz_polarisation(np.radians(45.0))), 4)  # 2-theta = 90 deg
+    2.8284
     """
     return (1 + np.cos(2 * theta) ** 2) / (np.sin(theta) ** 2 * np.cos(theta))
 
