@@ -9,6 +9,8 @@ simulation
     The physics: reflections, structure factors, Lorentz-polarisation.
 preprocessing
     scikit-learn transformers from CIFs to patterns to peak features.
+augmentation
+    Training-only samplers (imbalanced-learn) that perturb patterns.
 utils
     Crystal-system helpers and the estimator-check registry.
 """

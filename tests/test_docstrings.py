@@ -6,7 +6,7 @@ import inspect
 import pytest
 from numpydoc.docscrape import ClassDoc, FunctionDoc
 
-SUBPACKAGES = ["datasets", "preprocessing", "simulation", "utils"]
+SUBPACKAGES = ["augmentation", "datasets", "preprocessing", "simulation", "utils"]
 
 
 def _public_objects():
