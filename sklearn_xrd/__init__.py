@@ -11,6 +11,8 @@ preprocessing
     scikit-learn transformers from CIFs to patterns to peak features.
 augmentation
     Training-only samplers (imbalanced-learn) that perturb patterns.
+indexing
+    Automatic indexing: lattice metrics fitted to peak positions.
 utils
     Crystal-system helpers and the estimator-check registry.
 """

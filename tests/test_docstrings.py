@@ -6,7 +6,14 @@ import inspect
 import pytest
 from numpydoc.docscrape import ClassDoc, FunctionDoc
 
-SUBPACKAGES = ["augmentation", "datasets", "preprocessing", "simulation", "utils"]
+SUBPACKAGES = [
+    "augmentation",
+    "datasets",
+    "indexing",
+    "preprocessing",
+    "simulation",
+    "utils",
+]
 
 
 def _public_objects():

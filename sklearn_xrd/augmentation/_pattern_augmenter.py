@@ -161,7 +161,7 @@ class PatternAugmenter(BaseSampler):
         ``fit_resample``).
     n_features_in_ : int
         Number of grid points seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also

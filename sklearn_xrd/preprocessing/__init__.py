@@ -2,18 +2,24 @@
 
 from ._broadening import GaussianBroadening
 from ._cif_to_pattern import CIFToPattern
+from ._indexing_features import IndexingFeatures
 from ._normalizer import Normalizer
 from ._peaks import PeakExtractor, find_peaks_2d
 from ._profiles import KAlpha2Doublet, PseudoVoigtProfile, caglioti_fwhm, scherrer_fwhm
+from ._qspace import QSpacePeaks, find_pattern_peaks, qspace_features
 
 __all__ = [
     "CIFToPattern",
     "GaussianBroadening",
+    "IndexingFeatures",
     "KAlpha2Doublet",
     "Normalizer",
     "PeakExtractor",
     "PseudoVoigtProfile",
+    "QSpacePeaks",
     "caglioti_fwhm",
+    "find_pattern_peaks",
     "find_peaks_2d",
+    "qspace_features",
     "scherrer_fwhm",
 ]

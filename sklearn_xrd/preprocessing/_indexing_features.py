@@ -1,0 +1,250 @@
+"""Indexing figures of merit and fitted cells of each lattice system, as features."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+
+from ..indexing import SYSTEMS, index_peaks
+from ..simulation import resolve_wavelength
+from ..utils._validation import validate_patterns
+from ._qspace import find_pattern_peaks
+
+_PER_SYSTEM = ("m20", "n_unindexed", "a", "b", "c", "alpha", "beta", "gamma", "volume")
+
+
+def _index_rows(two_theta, systems, kwargs):
+    return [index_peaks(tt, systems=systems, **kwargs) for tt in two_theta]
+
+
+def _features(results, systems):
+    out = np.zeros((len(results), len(systems) * len(_PER_SYSTEM)))
+    for i, res in enumerate(results):
+        row = []
+        for system in systems:
+            r = res[system]
+            row += [np.log10(1.0 + r["fom"]), r["n_unindexed"]]
+            row += list(np.nan_to_num(r["cell"], nan=0.0))
+        out[i] = row
+    return out
+
+
+class IndexingFeatures(TransformerMixin, BaseEstimator):
+    """How well each lattice system's metric indexes the first peak positions.
+
+    For every pattern the lowest-angle peaks are located (parabolic sub-bin
+    refinement, see :func:`find_pattern_peaks`) and indexed under each lattice
+    system by :func:`sklearn_xrd.indexing.index_peaks`. The crystal system is a
+    statement about the metric, so the figures of merit separate the systems
+    that peak intensities alone confuse.
+
+    Parameters
+    ----------
+    n_peaks : int, default=20
+        How many of the lowest-angle peaks to index (the N of M_N).
+    systems : tuple of str, default=("cubic", "tetragonal", "hexagonal", \
+"rhombohedral", "orthorhombic", "monoclinic")
+        Lattice systems to search (see :data:`sklearn_xrd.indexing.SYSTEMS`).
+    tolerance : float, default=0.03
+        Largest peak-to-line distance in degrees 2-theta for a peak to count
+        as indexed (after the fitted zero shift).
+    wavelength : str or float, default="CuKa"
+        Tube line or wavelength in angstrom of the input patterns.
+    two_theta_start : float, default=5.0
+        2-theta of the first bin, in degrees.
+    step : float, default=0.02
+        Grid spacing, in degrees.
+    min_height : float, default=0.01
+        Smallest peak height as a fraction of the pattern's maximum.
+    max_zero_shift : float, default=0.1
+        Largest zero shift (degrees 2-theta) the refinement may fit.
+    max_volume : float, default=4000.0
+        Largest cell volume searched, in cubic angstrom.
+    n_jobs : int, default=None
+        Parallel jobs over patterns (joblib); ``None`` means 1.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of grid points seen during fit.
+
+    See Also
+    --------
+    QSpacePeaks : The peak positions themselves as Q = 1/d^2.
+    sklearn_xrd.indexing.index_peaks : The search, on a list of peak positions.
+
+    Notes
+    -----
+    Nine columns per system, named ``{system}_{what}``: ``m20`` is
+    ``log10(1 + M)`` with M the figure of merit of
+    :func:`~sklearn_xrd.indexing.index_peaks` (de Wolff's M_N times the
+    indexed fraction to the fourth power), ``n_unindexed`` the number of peaks
+    the best cell leaves unexplained, then the best cell ``a, b, c`` (angstrom),
+    ``alpha, beta, gamma`` (degrees) and ``volume`` (cubic angstrom); cell
+    columns are 0 when no cell was found. Rhombohedral cells are given in
+    hexagonal axes; monoclinic cells have b unique and beta >= 90.
+
+    A figure of merit compares cells of one system; across systems, a metric
+    with more parameters indexes at least as well as its special cases (an
+    orthorhombic fit of a tetragonal pattern is as good as the tetragonal one),
+    which the classifier learns from the fitted cells.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from scipy.ndimage import gaussian_filter1d
+    >>> from sklearn_xrd.simulation import bin_sticks, stick_pattern
+    >>> nacl = Structure.from_spacegroup(
+    ...     "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5] * 3])
+    >>> X = gaussian_filter1d(bin_sticks(*stick_pattern(nacl), (5, 90), 0.02), 2)
+    >>> est = IndexingFeatures(systems=("cubic", "tetragonal"))
+    >>> Xt = est.fit_transform(X[None, :])
+    >>> Xt.shape
+    (1, 18)
+    >>> round(float(Xt[0, 2]), 2)  # cubic_a
+    5.64
+    """
+
+    _parameter_constraints: dict = {
+        "n_peaks": [Interval(Integral, 3, None, closed="left")],
+        "systems": [tuple, list],
+        "tolerance": [Interval(Real, 0, None, closed="neither")],
+        "wavelength": [str, Interval(Real, 0, None, closed="neither")],
+        "two_theta_start": [Interval(Real, 0, 180, closed="left")],
+        "step": [Interval(Real, 0, None, closed="neither")],
+        "min_height": [Interval(Real, 0, 1, closed="both")],
+        "max_zero_shift": [Interval(Real, 0, None, closed="left")],
+        "max_volume": [Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        n_peaks=20,
+        *,
+        systems=SYSTEMS,
+        tolerance=0.03,
+        wavelength="CuKa",
+        two_theta_start=5.0,
+        step=0.02,
+        min_height=0.01,
+        max_zero_shift=0.1,
+        max_volume=4000.0,
+        n_jobs=None,
+    ):
+        self.n_peaks = n_peaks
+        self.systems = systems
+        self.tolerance = tolerance
+        self.wavelength = wavelength
+        self.two_theta_start = two_theta_start
+        self.step = step
+        self.min_height = min_height
+        self.max_zero_shift = max_zero_shift
+        self.max_volume = max_volume
+        self.n_jobs = n_jobs
+
+    def _check_params(self):
+        resolve_wavelength(self.wavelength)
+        unknown = [s for s in self.systems if s not in SYSTEMS]
+        if unknown or not len(self.systems):
+            raise ValueError(
+                f"systems must be a non-empty subset of {SYSTEMS}, got {self.systems!r}"
+            )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the patterns and the parameters; nothing is learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_bins)
+            Patterns on the grid ``two_theta_start + step * k``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : IndexingFeatures
+        """
+        validate_patterns(self, X, reset=True)
+        self._check_params()
+        return self
+
+    def index_patterns(self, X):
+        """Index every pattern; the full results, fitted cells included.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_bins)
+            Patterns on the grid ``two_theta_start + step * k``.
+
+        Returns
+        -------
+        results : list of dict
+            One dict per pattern mapping each system to the result of
+            :func:`sklearn_xrd.indexing.index_peaks` (``fom``, ``cell``,
+            ``hkl`` per peak, ``zero_shift``, ...).
+        """
+        X = validate_patterns(self, X, reset=False)
+        self._check_params()
+        tt, _ = find_pattern_peaks(
+            X,
+            two_theta_start=self.two_theta_start,
+            step=self.step,
+            min_height=self.min_height,
+            n_peaks=self.n_peaks,
+        )
+        kwargs = dict(
+            wavelength=resolve_wavelength(self.wavelength),
+            n_peaks=self.n_peaks,
+            tolerance=self.tolerance,
+            max_zero_shift=self.max_zero_shift,
+            max_volume=self.max_volume,
+        )
+        systems = tuple(self.systems)
+        n_jobs = 1 if self.n_jobs is None else self.n_jobs
+        if n_jobs == 1 or len(tt) < 2:
+            return _index_rows(tt, systems, kwargs)
+        chunks = np.array_split(tt, min(len(tt), 4 * abs(n_jobs)))
+        parts = Parallel(n_jobs=n_jobs)(
+            delayed(_index_rows)(c, systems, kwargs) for c in chunks if len(c)
+        )
+        return [r for part in parts for r in part]
+
+    def transform(self, X):
+        """Figures of merit, unindexed counts and fitted cells per system.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_bins)
+            Patterns on the grid ``two_theta_start + step * k``.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, 9 * len(systems))
+        """
+        return _features(self.index_patterns(X), tuple(self.systems))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, such as ``cubic_m20`` or ``monoclinic_beta``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored (the outputs do not map to input columns).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        return np.asarray(
+            [f"{s}_{what}" for s in self.systems for what in _PER_SYSTEM],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags

@@ -1,0 +1,159 @@
+"""Q-space peak features and indexing features: physics and the sklearn API."""
+
+import warnings
+
+import numpy as np
+import pytest
+from pymatgen.core import Lattice, Structure
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_xrd.preprocessing._indexing_features import IndexingFeatures
+from sklearn_xrd.preprocessing._qspace import (
+    QSpacePeaks,
+    find_pattern_peaks,
+    qspace_features,
+)
+from sklearn_xrd.simulation import grid, stick_pattern
+from sklearn_xrd.utils.estimator_checks import expected_failed_checks
+
+NACL = Structure.from_spacegroup(
+    "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+)
+
+
+def _pattern(structure, wavelength=1.54184, fwhm=0.08, start=5.0, stop=90.0):
+    """Gaussian peaks at the exact Bragg angles on the 0.02 degree grid."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tt, inten = stick_pattern(
+            structure, wavelength=wavelength, two_theta_range=(start, stop)
+        )
+    x = grid((start, stop), 0.02)
+    sigma = fwhm / (2 * np.sqrt(2 * np.log(2)))
+    pattern = np.zeros_like(x)
+    for t, i in zip(tt, inten, strict=True):
+        lo, hi = np.searchsorted(x, [t - 6 * sigma, t + 6 * sigma])
+        pattern[lo:hi] += i * np.exp(-0.5 * ((x[lo:hi] - t) / sigma) ** 2)
+    return pattern / pattern.max()
+
+
+def test_sub_bin_peak_positions():
+    rng = np.random.default_rng(0)
+    centres = np.sort(rng.uniform(10, 80, size=8))
+    x = grid((5, 90), 0.02)
+    X = np.exp(-0.5 * ((x[None, :] - centres[:, None]) / 0.035) ** 2)
+    tt, height = find_pattern_peaks(X, n_peaks=3)
+    np.testing.assert_allclose(tt[:, 0], centres, atol=2e-3)  # a tenth of a bin
+    np.testing.assert_allclose(height[:, 0], 1.0, atol=0.03)
+    assert np.all(np.isnan(tt[:, 1:])) and np.all(height[:, 1:] == 0)
+
+
+def test_min_height_and_order():
+    x = grid((5, 20), 0.02)
+    X = np.zeros((1, len(x)))
+    for centre, amp in [(8.0, 0.005), (10.0, 1.0), (15.0, 0.3), (12.0, 0.5)]:
+        X[0] += amp * np.exp(-0.5 * ((x - centre) / 0.04) ** 2)
+    tt, height = find_pattern_peaks(X, n_peaks=5, min_height=0.01)
+    np.testing.assert_allclose(tt[0, :3], [10.0, 12.0, 15.0], atol=1e-3)
+    np.testing.assert_allclose(height[0, :3], [1.0, 0.5, 0.3], atol=1e-2)
+    assert np.isnan(tt[0, 3:]).all()
+
+
+def test_q_of_nacl_is_bragg():
+    Xt = QSpacePeaks(n_peaks=4).fit_transform(_pattern(NACL)[None, :])
+    m = np.array([3, 4, 8, 11])  # (111), (200), (220), (311)
+    np.testing.assert_allclose(Xt[0, :4], m / 5.64**2, rtol=2e-4)
+    np.testing.assert_allclose(Xt[0, 4:7], m[1:] / 3, rtol=2e-4)
+
+
+def test_features_do_not_depend_on_the_tube():
+    cu = _pattern(NACL, wavelength=1.54184)[None, :]
+    mo = _pattern(NACL, wavelength=0.71073, stop=60.0)[None, :]
+    f_cu = QSpacePeaks(n_peaks=6, wavelength="CuKa").fit_transform(cu)
+    f_mo = QSpacePeaks(n_peaks=6, wavelength="MoKa").fit_transform(mo)
+    np.testing.assert_allclose(f_cu[0, :11], f_mo[0, :11], rtol=5e-4)
+
+
+def test_padding_and_feature_names():
+    x = grid((5, 30), 0.02)
+    X = np.exp(-0.5 * ((x[None, :] - 20.0) / 0.04) ** 2)
+    est = QSpacePeaks(n_peaks=3).fit(X)
+    Xt = est.transform(X)
+    names = est.get_feature_names_out()
+    assert Xt.shape == (1, 9) and len(names) == 9
+    assert names.tolist() == [
+        "q_0", "q_1", "q_2", "q_ratio_1", "q_ratio_2",
+        "intensity_0", "intensity_1", "intensity_2", "n_peaks_found",
+    ]  # fmt: skip
+    assert Xt[0, 1] == Xt[0, 2] == Xt[0, 3] == Xt[0, 4] == 0.0
+    assert Xt[0, 5] == pytest.approx(1.0) and Xt[0, -1] == 1.0
+
+
+def test_qspace_features_from_peak_list():
+    f = qspace_features([np.nan, 31.72, 27.39], [0.0, 1.0, 0.5], n_peaks=2)
+    np.testing.assert_allclose(f[0, :2], [3 / 5.64**2, 4 / 5.64**2], rtol=2e-3)
+    np.testing.assert_allclose(f[0, 3:5], [0.5, 1.0])
+    with pytest.raises(ValueError, match="height has shape"):
+        qspace_features([[20.0, 30.0]], [[1.0]])
+
+
+@pytest.mark.parametrize("Est", [QSpacePeaks, IndexingFeatures])
+def test_nan_row_is_named(Est):
+    X = np.zeros((3, 50))
+    X[2, 7] = np.nan
+    with pytest.raises(ValueError, match=r"row\(s\) \[2\]"):
+        Est().fit_transform(X)
+
+
+@pytest.mark.parametrize("Est", [QSpacePeaks, IndexingFeatures])
+def test_wrong_width_raises(Est):
+    est = Est().fit(np.zeros((2, 50)))
+    with pytest.raises(ValueError, match="50 features"):
+        est.transform(np.zeros((2, 40)))
+
+
+def test_bad_wavelength_and_systems_raise():
+    X = np.zeros((1, 10))
+    with pytest.raises(ValueError, match="unknown wavelength"):
+        QSpacePeaks(wavelength="CuKx").fit(X)
+    with pytest.raises(ValueError, match="systems must be"):
+        IndexingFeatures(systems=("triclinic",)).fit(X)
+
+
+def test_indexing_features_on_nacl():
+    X = _pattern(NACL)[None, :]
+    est = IndexingFeatures(systems=("cubic", "tetragonal", "hexagonal")).fit(X)
+    Xt = est.transform(X)
+    names = est.get_feature_names_out().tolist()
+    assert Xt.shape == (1, 27) and len(names) == 27
+    assert names[:3] == ["cubic_m20", "cubic_n_unindexed", "cubic_a"]
+    assert names[-1] == "hexagonal_volume"
+    row = dict(zip(names, Xt[0], strict=True))
+    assert row["cubic_a"] == pytest.approx(5.64, rel=1e-3)
+    assert row["cubic_volume"] == pytest.approx(5.64**3, rel=3e-3)
+    assert row["cubic_n_unindexed"] == 0
+    # a metric with more parameters may index as well: face-centred cubic is
+    # body-centred tetragonal with c/a = sqrt(2), which the classifier can see
+    assert row["tetragonal_c"] / row["tetragonal_a"] == pytest.approx(2**0.5, 1e-3)
+    results = est.index_patterns(X)
+    assert results[0]["cubic"]["hkl"][:2].tolist() == [[1, 1, 1], [2, 0, 0]]
+
+
+def test_indexing_features_n_jobs():
+    X = np.stack([_pattern(NACL), np.roll(_pattern(NACL), 40)])
+    est = IndexingFeatures(n_peaks=8, systems=("cubic", "tetragonal"))
+    one = est.fit_transform(X)
+    two = est.set_params(n_jobs=2).fit_transform(X)
+    np.testing.assert_array_equal(one, two)
+
+
+def _tested_estimators():
+    yield QSpacePeaks(n_peaks=4)
+    yield IndexingFeatures(n_peaks=5, systems=("cubic", "tetragonal"))
+
+
+@parametrize_with_checks(
+    list(_tested_estimators()), expected_failed_checks=expected_failed_checks
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
