@@ -11,8 +11,15 @@ preprocessing
     scikit-learn transformers from CIFs to patterns to peak features.
 augmentation
     Training-only samplers (imbalanced-learn) that perturb patterns.
+evaluation
+    Displays and metrics: certainty, coverage, calibration, t-SNE, importances.
+io
+    Readers for measured pattern files (xy, ras, xrdml, brml, raw).
 indexing
     Automatic indexing: lattice metrics fitted to peak positions.
+neural
+    The study's networks (Dense, CNN, CNN-LSTM, BiLSTM, Transformer) as
+    scikit-learn classifiers backed by skorch, and ``FocalLoss``.
 utils
     Crystal-system helpers and the estimator-check registry.
 """

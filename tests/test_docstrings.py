@@ -9,7 +9,10 @@ from numpydoc.docscrape import ClassDoc, FunctionDoc
 SUBPACKAGES = [
     "augmentation",
     "datasets",
+    "evaluation",
     "indexing",
+    "io",
+    "neural",
     "preprocessing",
     "simulation",
     "utils",

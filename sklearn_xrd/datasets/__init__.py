@@ -2,10 +2,17 @@
 
 from ._labels import is_organic, space_group_number
 from ._loaders import load_cif_directory, load_prototypes, load_structure_table
+from ._measured import load_crystalyze, load_rruff
+from ._patterns import make_patterns
 from ._shared import get_shared_data_dir
 from ._split import class_capped_split, formula_groups, grouped_train_test_split
+from ._synthetic import make_random_crystals
 
 __all__ = [
+    "make_patterns",
+    "make_random_crystals",
+    "load_crystalyze",
+    "load_rruff",
     "class_capped_split",
     "formula_groups",
     "get_shared_data_dir",

@@ -3,12 +3,24 @@
 from ._broadening import GaussianBroadening
 from ._cif_to_pattern import CIFToPattern
 from ._indexing_features import IndexingFeatures
+from ._measured import (
+    BackgroundRemover,
+    KAlpha2Stripper,
+    PatternResampler,
+    Smoother,
+    resample_pattern,
+)
 from ._normalizer import Normalizer
 from ._peaks import PeakExtractor, find_peaks_2d
 from ._profiles import KAlpha2Doublet, PseudoVoigtProfile, caglioti_fwhm, scherrer_fwhm
 from ._qspace import QSpacePeaks, find_pattern_peaks, qspace_features
 
 __all__ = [
+    "BackgroundRemover",
+    "KAlpha2Stripper",
+    "PatternResampler",
+    "Smoother",
+    "resample_pattern",
     "CIFToPattern",
     "GaussianBroadening",
     "IndexingFeatures",

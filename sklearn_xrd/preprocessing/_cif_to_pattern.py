@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_memory
@@ -16,8 +16,11 @@ from ..simulation import (
     grid,
     read_cif,
     resolve_wavelength,
-    stick_pattern,
 )
+from ..simulation._engine import simulate_patterns, structure_arrays
+
+# Structures simulated per call of the engine (and per cache entry).
+_CHUNK = 512
 
 
 def _input_name(doc, i, input):
@@ -26,36 +29,42 @@ def _input_name(doc, i, input):
     return f"{'document' if input == 'content' else 'structure'} {i}"
 
 
-def _simulate_document(doc, name, input, params, version):
-    """One row of :class:`CIFToPattern`; ``version`` only keys the cache."""
-    if input == "structure":
-        structure = doc
-    else:
-        structure = read_cif(doc, name=name, from_text=input == "content")
-    check_structure(structure, name)
-    wavelength = params["wavelength"]
-    two_theta_range = params["two_theta_range"]
+def _simulate_chunk(docs, names, input, params, version):
+    """Rows of :class:`CIFToPattern` for a chunk; ``version`` only keys the cache."""
+    structures = []
+    for doc, name in zip(docs, names):
+        if input == "structure":
+            structures.append(doc)
+        else:
+            structures.append(read_cif(doc, name=name, from_text=input == "content"))
+    kwargs = {
+        "wavelength": params["wavelength"],
+        "two_theta_range": params["two_theta_range"],
+        "step": params["step"],
+        "debye_waller": params["debye_waller"],
+    }
     if params["backend"] == "pymatgen":
-        from pymatgen.analysis.diffraction.xrd import XRDCalculator
+        for structure, name in zip(structures, names):
+            check_structure(structure, name)
+        return np.vstack([_pymatgen_row(s, **kwargs) for s in structures])
+    arrays = [structure_arrays(s, name) for s, name in zip(structures, names)]
+    return simulate_patterns(arrays, **kwargs)
 
-        calc = XRDCalculator(
-            wavelength=wavelength, debye_waller_factors=params["debye_waller"]
-        )
-        pattern = calc.get_pattern(
-            structure, scaled=False, two_theta_range=two_theta_range
-        )
-        tt, inten = np.asarray(pattern.x), np.asarray(pattern.y)
-    else:
-        tt, inten = stick_pattern(
-            structure,
-            wavelength=wavelength,
-            two_theta_range=(
-                max(two_theta_range[0] - params["step"], 0.0),
-                min(two_theta_range[1] + params["step"], 179.9),
-            ),
-            debye_waller=params["debye_waller"],
-        )
-    row = bin_sticks(tt, inten, two_theta_range, params["step"])
+
+def _pymatgen_row(structure, *, wavelength, two_theta_range, step, debye_waller):
+    """One row from pymatgen's XRDCalculator, binned like our engine."""
+    from pymatgen.analysis.diffraction.xrd import XRDCalculator
+
+    lo, hi = two_theta_range
+    calc = XRDCalculator(wavelength=wavelength, debye_waller_factors=debye_waller)
+    pattern = calc.get_pattern(
+        structure,
+        scaled=False,
+        two_theta_range=(max(lo - step / 2, 0.0), min(hi + step / 2, 179.99)),
+    )
+    row = bin_sticks(
+        np.asarray(pattern.x), np.asarray(pattern.y), two_theta_range, step
+    )
     top = row.max() if row.size else 0.0
     return row * (100.0 / top) if top > 0 else row
 
@@ -246,16 +255,18 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
             from pymatgen.core import __version__ as pmg_version
 
             version = f"{version}+pymatgen{pmg_version}"
-        func = check_memory(self.memory).cache(_simulate_document)
-        rows = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(func)(
-                doc, _input_name(doc, i, self.input), self.input, params, version
-            )
-            for i, doc in enumerate(docs)
-        )
+        func = check_memory(self.memory).cache(_simulate_chunk)
+        names = [_input_name(doc, i, self.input) for i, doc in enumerate(docs)]
         n_bins = len(grid((lo, hi), self.step))
-        if not rows:
+        if not docs:
             return np.zeros((0, n_bins))
+        n_chunks = max(1, min(len(docs), effective_n_jobs(self.n_jobs)))
+        size = max(1, min(_CHUNK, -(-len(docs) // n_chunks)))
+        chunks = [slice(i, i + size) for i in range(0, len(docs), size)]
+        rows = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+            delayed(func)(docs[c], names[c], self.input, params, version)
+            for c in chunks
+        )
         return np.vstack(rows)
 
     def get_feature_names_out(self, input_features=None):

@@ -200,7 +200,7 @@ class PseudoVoigtProfile(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     fwhm_ : ndarray of shape (`n_features_in_`,)
         Profile width at each bin, in degrees 2-theta.
-    profile_matrix_ : sparse matrix or ndarray of shape (`n_features_in_`, `n_features_in_`)
+    profile_matrix_ : sparse matrix or ndarray of shape (n_bins, n_bins)
         ``transform(X) = X @ profile_matrix_``; row ``j`` is the profile of bin
         ``j``. Dense when the profiles are broad (more than a quarter filled).
     n_features_in_ : int
@@ -364,7 +364,7 @@ class KAlpha2Doublet(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    doublet_matrix_ : scipy.sparse.csr_matrix of shape (`n_features_in_`, `n_features_in_`)
+    doublet_matrix_ : scipy.sparse.csr_matrix of shape (n_bins, n_bins)
         ``transform(X) = X @ doublet_matrix_`` (identity plus the shifted copy).
     n_features_in_ : int
         Number of grid points seen during fit.

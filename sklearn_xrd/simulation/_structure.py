@@ -4,7 +4,7 @@ import io
 import os
 import warnings
 
-from ._xrd import SCATTERING_ELEMENTS
+from ._engine import structure_arrays
 
 
 def read_cif(source, *, name=None, from_text=False):
@@ -64,9 +64,9 @@ def read_cif(source, *, name=None, from_text=False):
 def check_structure(structure, name):
     """Raise ``ValueError`` naming ``name`` if ``structure`` cannot be simulated.
 
-    A structure can be simulated when it has at least one site, a cell of
-    positive volume, every site fully occupied by one species (ordered), and
-    tabulated X-ray form factors for every element.
+    A structure can be simulated when it is a pymatgen ``Structure`` with at
+    least one site, a cell of positive volume, every site fully occupied by
+    one species (ordered), and tabulated X-ray form factors for every element.
 
     Parameters
     ----------
@@ -74,26 +74,4 @@ def check_structure(structure, name):
     name : str
         How to call the input in the message (file name, id or index).
     """
-    from pymatgen.core import Structure
-
-    if not isinstance(structure, Structure):
-        raise ValueError(
-            f"{name}: expected a pymatgen Structure, got {type(structure).__name__}"
-        )
-    if len(structure) == 0:
-        raise ValueError(f"{name}: structure has no sites")
-    if not structure.lattice.volume > 1e-6:
-        raise ValueError(f"{name}: unit cell has no volume")
-    if not structure.is_ordered:
-        raise ValueError(
-            f"{name}: disordered structure (a site with partial or mixed "
-            "occupancy); order it first, e.g. with pymatgen's "
-            "OrderDisorderedStructureTransformation"
-        )
-    missing = sorted(
-        {el.symbol for el in structure.composition.elements} - SCATTERING_ELEMENTS
-    )
-    if missing:
-        raise ValueError(
-            f"{name}: no X-ray atomic form factors for element(s) {missing}"
-        )
+    structure_arrays(structure, name)
