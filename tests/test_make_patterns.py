@@ -6,6 +6,7 @@ import pytest
 from pymatgen.core import Lattice, Structure
 
 from sklearn_xrd.augmentation import PatternAugmenter
+from sklearn_xrd.datasets import _patterns
 from sklearn_xrd.datasets._patterns import make_patterns
 from sklearn_xrd.preprocessing import (
     CIFToPattern,
@@ -86,17 +87,21 @@ def test_memmap_equals_in_memory(structures, reference, tmp_path):
 
 
 def test_second_call_hits_the_cache(structures, tmp_path, monkeypatch):
-    first = make_patterns(structures, n_variants=1, random_state=0, memory=tmp_path)
+    first = make_patterns(
+        structures, n_variants=1, random_state=0, memory=tmp_path, batch_size=2
+    )
     cached = list(tmp_path.rglob("output.pkl"))
-    assert len(cached) == len(structures)  # one entry per structure
+    assert len(cached) == 2  # one entry per batch of two structures
 
-    def no_simulation(self, X):
+    def no_simulation(*args, **kwargs):
         raise AssertionError("simulated again instead of reading the cache")
 
-    monkeypatch.setattr(CIFToPattern, "transform", no_simulation)
-    second = make_patterns(structures, n_variants=1, random_state=0, memory=tmp_path)
+    monkeypatch.setattr(_patterns, "simulate_patterns", no_simulation)
+    second = make_patterns(
+        structures, n_variants=1, random_state=0, memory=tmp_path, batch_size=2
+    )
     np.testing.assert_array_equal(second.data, first.data)
-    assert len(list(tmp_path.rglob("output.pkl"))) == len(structures)
+    assert len(list(tmp_path.rglob("output.pkl"))) == 2
     # another step is another key: the simulation runs (and fails here)
     with pytest.raises(AssertionError, match="simulated again"):
         make_patterns(structures, n_variants=1, step=0.05, memory=tmp_path)

@@ -12,7 +12,8 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_memory
 
 from .. import __version__
-from ..simulation import check_structure, grid, read_cif, resolve_wavelength
+from ..simulation import grid, read_cif, resolve_wavelength
+from ..simulation._engine import simulate_patterns, structure_arrays
 
 # Height of the strongest point of every (unperturbed) pattern.
 PATTERN_MAX = 100.0
@@ -81,62 +82,63 @@ def _check_range(two_theta_range):
     return lo, hi
 
 
-def _payload(item):
-    """What travels to a worker (and keys the cache): CIF text or a dict."""
+def _payload(item, index):
+    """What travels to a worker (and keys the cache).
+
+    A structure is reduced here to what its pattern depends on (lattice,
+    coordinates, elements), which also checks it; CIF text is parsed by the
+    worker.
+    """
     from pymatgen.core import Structure
 
     if isinstance(item, str):
         return "cif", item
     if isinstance(item, Structure):
-        return "structure", item.as_dict()
-    return "invalid", type(item).__name__
-
-
-def _simulate_one(payload, name, params, profile, augment, seed, version):
-    """Rows ``(1 + n_variants, n_bins)`` of one structure; cached by joblib.
-
-    ``version`` (package versions) only keys the cache.
-    """
-    from pymatgen.core import Structure
-
-    from ..preprocessing import CIFToPattern
-
-    kind, content = payload
-    if kind == "cif":
-        structure = read_cif(content, name=name, from_text=True)
-    elif kind == "structure":
-        structure = Structure.from_dict(content)
-    else:
-        raise ValueError(
-            f"{name}: expected a pymatgen Structure or CIF text, got {content}"
-        )
-    check_structure(structure, name)
-    row = CIFToPattern(input="structure", **params).transform([structure])
-    if profile is not None:
-        row = np.asarray(clone(profile).fit_transform(row), dtype=float)
-    top = row.max()
-    if top > 0:
-        row = row * (PATTERN_MAX / top)
-    if augment is not None:
-        sampler = clone(augment).set_params(random_state=seed)
-        row, _ = sampler.fit_resample(row, np.zeros(1))
-    return np.asarray(row, dtype=np.float32)
-
-
-def _simulate_batch(items, params, profile, augment, memory, version):
-    """Worker: ``(index, rows or None, error or None)`` for each structure."""
-    func = check_memory(memory).cache(_simulate_one)
-    results = []
-    for index, payload, seed in items:
         try:
-            rows = func(
-                payload, f"structure {index}", params, profile, augment, seed, version
-            )
+            return "arrays", structure_arrays(item, f"structure {index}")
         except ValueError as exc:
-            results.append((index, None, str(exc)))
-        else:
-            results.append((index, rows, None))
-    return results
+            return "error", str(exc)
+    return "error", (
+        f"structure {index}: expected a pymatgen Structure or CIF text, "
+        f"got {type(item).__name__}"
+    )
+
+
+def _simulate_batch(items, params, profile, augment, version):
+    """Worker: ``(index, rows or None, error or None)`` for each structure.
+
+    The structures of a batch go through the engine in one call; ``profile``
+    is already fitted. ``version`` (package versions) only keys the cache.
+    """
+    errors, good = {}, []
+    for index, (kind, content), seed in items:
+        if kind == "error":
+            errors[index] = content
+            continue
+        if kind == "cif":
+            name = f"structure {index}"
+            try:
+                content = structure_arrays(
+                    read_cif(content, name=name, from_text=True), name
+                )
+            except ValueError as exc:
+                errors[index] = str(exc)
+                continue
+        good.append((index, content, seed))
+    rows = {}
+    if good:
+        X = simulate_patterns([g[1] for g in good], **params)
+        if profile is not None:
+            X = np.asarray(profile.transform(X), dtype=float)
+        top = X.max(axis=1, keepdims=True)
+        X = np.divide(X * PATTERN_MAX, top, out=np.zeros_like(X), where=top > 0)
+        for (index, _, seed), row in zip(good, X):
+            row = row[None, :]
+            if augment is not None:
+                sampler = clone(augment).set_params(random_state=seed)
+                row, _ = sampler.fit_resample(row, np.zeros(1))
+            rows[index] = np.asarray(row, dtype=np.float32)
+    return [(index, rows.get(index), errors.get(index)) for index, _, _ in items]
 
 
 def _shrink_npy(path, n_rows):
@@ -187,7 +189,7 @@ def make_patterns(
     on_error="raise",
     random_state=None,
     n_jobs=None,
-    batch_size=32,
+    batch_size=128,
     memory=None,
     out=None,
     verbose=0,
@@ -240,14 +242,14 @@ def make_patterns(
         output does not depend on ``n_jobs``, ``batch_size`` or the backend.
     n_jobs : int, default=None
         Parallel jobs over batches (joblib); ``None`` means 1.
-    batch_size : int, default=32
-        Structures per job.
+    batch_size : int, default=128
+        Structures per job (and per call of the pattern engine).
     memory : str, path-like or object with the joblib.Memory interface, \
             default=None
-        Cache of each structure's rows, keyed on its CIF text (or
-        ``as_dict()``), every parameter above that changes the rows, its seed
-        and the versions of sklearn_xrd and pymatgen. Should be reachable by
-        every worker (a shared folder on a cluster).
+        Cache of each batch's rows, keyed on its structures (CIF text, or
+        lattice, coordinates and elements), every parameter above that changes the rows,
+        the seeds and the versions of sklearn_xrd and pymatgen. Should be
+        reachable by every worker (a shared folder on a cluster).
     out : str or path-like, default=None
         When given, rows are written batch by batch to a new ``.npy`` file
         there (:func:`numpy.lib.format.open_memmap`), so that the output never
@@ -301,11 +303,17 @@ def make_patterns(
     lo, hi = _check_range(two_theta_range)
     resolve_wavelength(wavelength)
     profile = _check_profile(profile, wavelength, lo, step)
+    if profile is not None:  # fitted once here, applied batch by batch
+        profile.fit(np.zeros((1, len(grid((lo, hi), step)))))
     augment = _check_augment(augment, n_variants, wavelength, lo, step)
     memory = check_memory(
         os.fspath(memory) if isinstance(memory, os.PathLike) else memory
     )
-    params = dict(wavelength=wavelength, two_theta_range=(lo, hi), step=float(step))
+    params = dict(
+        wavelength=resolve_wavelength(wavelength),
+        two_theta_range=(lo, hi),
+        step=float(step),
+    )
     version = f"sklearn_xrd {__version__}, pymatgen {pymatgen_version}"
 
     n = len(structures)
@@ -326,13 +334,13 @@ def make_patterns(
         X = np.empty(shape, dtype=np.float32)
 
     # A generator: payloads are made as joblib dispatches the batches.
+    func = memory.cache(_simulate_batch)
     jobs = (
-        delayed(_simulate_batch)(
-            [(i, _payload(structures[i]), seeds[i]) for i in range(s, stop)],
+        delayed(func)(
+            [(i, _payload(structures[i], i), seeds[i]) for i in range(s, stop)],
             params,
             profile,
             augment,
-            memory,
             version,
         )
         for s in range(0, n, batch_size)

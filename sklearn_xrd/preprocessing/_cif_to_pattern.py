@@ -20,7 +20,7 @@ from ..simulation import (
 from ..simulation._engine import simulate_patterns, structure_arrays
 
 # Structures simulated per call of the engine (and per cache entry).
-_CHUNK = 512
+_CHUNK = 2048
 
 
 def _input_name(doc, i, input):
@@ -267,7 +267,7 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
             delayed(func)(docs[c], names[c], self.input, params, version)
             for c in chunks
         )
-        return np.vstack(rows)
+        return rows[0] if len(rows) == 1 else np.vstack(rows)
 
     def get_feature_names_out(self, input_features=None):
         """Column names ``two_theta_<angle>``, e.g. ``two_theta_12.340``.

@@ -121,6 +121,22 @@ def _form_factor_table(s2_max):
     return table, s2[1] - s2[0]
 
 
+def _bin_edges(wavelength, lo, step, n_bins, g_min, g_max):
+    """g^2 at the bin edges (nearest-bin rule) and a coarse lookup into them.
+
+    Bin ``k`` takes reflections with ``lo + (k - 1/2) step <= 2 theta <
+    lo + (k + 1/2) step``; in ``g^2 = (2 sin(theta) / lambda)^2`` these edges
+    are monotonic, so the kernel bins without an inverse sine.
+    """
+    tt = np.clip(lo + (np.arange(n_bins + 1) - 0.5) * step, 0.0, 180.0)
+    edges = (2 * np.sin(np.radians(tt) / 2) / wavelength) ** 2
+    n_fine = 4 * n_bins + 1
+    fine_step = (g_max**2 * (1 + 1e-9) - g_min**2) / n_fine
+    fine_g2 = g_min**2 + fine_step * np.arange(n_fine)
+    fine_bin = np.searchsorted(edges, fine_g2, side="right").astype(np.int64) - 1
+    return edges, np.clip(fine_bin, 0, n_bins - 1), fine_step
+
+
 def compiled_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller=None):
     """:func:`simulate_patterns` through the compiled kernel.
 
@@ -141,25 +157,11 @@ def compiled_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller
     bounds = np.floor(g_max * np.linalg.norm(matrices, axis=2) + 1e-9).astype(np.int64)
     recip = np.linalg.inv(matrices).transpose(0, 2, 1)
     metrics = np.ascontiguousarray(recip @ recip.transpose(0, 2, 1))
-    # atoms sorted by element within each structure; element group g holds
-    # the structure-local atoms elem_lo[g] .. elem_hi[g] - 1
-    frac_parts, elem_ids, lows, highs = [], [], [], []
+    frac = np.ascontiguousarray(np.concatenate([a[1] for a in arrays]), dtype=float)
+    atom_elem = np.concatenate([a[2] for a in arrays]).astype(np.int64)
     atom_start = np.zeros(n + 1, dtype=np.int64)
-    elem_start = np.zeros(n + 1, dtype=np.int64)
-    for i, (_, f, el) in enumerate(arrays):
-        order = np.argsort(el, kind="stable")
-        el = el[order]
-        frac_parts.append(f[order])
-        uniq, first, counts = np.unique(el, return_index=True, return_counts=True)
-        elem_ids.append(uniq)
-        lows.append(first)
-        highs.append(first + counts)
-        atom_start[i + 1] = atom_start[i] + len(el)
-        elem_start[i + 1] = elem_start[i] + len(uniq)
-    frac = np.ascontiguousarray(np.concatenate(frac_parts), dtype=float)
-    elem_id = np.concatenate(elem_ids).astype(np.int64)
-    elem_lo = np.concatenate(lows).astype(np.int64)
-    elem_hi = np.concatenate(highs).astype(np.int64)
+    np.cumsum([len(a[2]) for a in arrays], out=atom_start[1:])
+    edges, fine_bin, fine_step = _bin_edges(wavelength, lo, step, n_bins, g_min, g_max)
     s2_max = g_max**2 / 4 * (1 + 1e-6)
     table, s2_step = _form_factor_table(round(s2_max, 12))
     if debye_waller:
@@ -172,19 +174,16 @@ def compiled_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller
         metrics,
         bounds,
         frac,
+        atom_elem,
         atom_start,
-        elem_start,
-        elem_id,
-        elem_lo,
-        elem_hi,
         table,
         s2_step,
         float(wavelength),
         (g_min**2) * (1 - 1e-12),
         (g_max**2) * (1 + 1e-12),
-        float(lo),
-        float(step),
-        n_bins,
+        edges,
+        fine_bin,
+        fine_step,
         _ABSENT,
     )
 

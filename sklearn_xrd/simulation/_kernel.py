@@ -45,24 +45,24 @@ def _patterns_kernel(
     metrics,
     bounds,
     frac,
+    atom_elem,
     atom_start,
-    elem_start,
-    elem_id,
-    elem_lo,
-    elem_hi,
     ff_table,
     s2_step,
     wavelength,
     g_min2,
     g_max2,
-    lo,
-    step,
-    n_bins,
+    edges,
+    fine_bin,
+    fine_step,
     absent,
 ):
     n_struct = metrics.shape[0]
+    n_bins = edges.shape[0] - 1
     out = np.zeros((n_struct, n_bins))
     n_tab = ff_table.shape[1]
+    n_fine = fine_bin.shape[0]
+    local = np.full(ff_table.shape[0], -1)  # global element -> local index
     for b in range(n_struct):
         m = metrics[b]
         H = bounds[b, 0]
@@ -81,9 +81,20 @@ def _patterns_kernel(
             _phase_table(frac[a0 + j, 0], 0, H, exr, exi, j)
             _phase_table(frac[a0 + j, 1], K, K, eyr, eyi, j)
             _phase_table(frac[a0 + j, 2], L, L, ezr, ezi, j)
-        # atoms are sorted by element; group g holds atoms elem_lo..elem_hi
-        e0 = elem_start[b]
-        n_el = elem_start[b + 1] - e0
+        # local element index of each atom; form factors once per element
+        uniq = np.empty(n_at, dtype=np.int64)
+        lid = np.empty(n_at, dtype=np.int64)
+        n_el = 0
+        for j in range(n_at):
+            e = atom_elem[a0 + j]
+            if local[e] < 0:
+                local[e] = n_el
+                uniq[n_el] = e
+                n_el += 1
+            lid[j] = local[e]
+        for g in range(n_el):
+            local[uniq[g]] = -1
+        fe = np.empty(n_el)
         txr = np.empty(n_at)
         txi = np.empty(n_at)
         row = out[b]
@@ -122,26 +133,29 @@ def _patterns_kernel(
                         i0 = n_tab - 2
                     w = pos - i0
                     li = l + L
+                    for g in range(n_el):
+                        e = uniq[g]
+                        fe[g] = ff_table[e, i0] * (1.0 - w) + ff_table[e, i0 + 1] * w
                     f_re = 0.0
                     f_im = 0.0
-                    for g in range(n_el):
-                        e = elem_id[e0 + g]
-                        f = ff_table[e, i0] * (1.0 - w) + ff_table[e, i0 + 1] * w
-                        sr = 0.0
-                        si = 0.0
-                        for j in range(elem_lo[e0 + g], elem_hi[e0 + g]):
-                            zr = ezr[li, j]
-                            zi = ezi[li, j]
-                            sr += txr[j] * zr - txi[j] * zi
-                            si += txr[j] * zi + txi[j] * zr
-                        f_re += f * sr
-                        f_im += f * si
-                    theta = math.asin(sin_t)
+                    for j in range(n_at):
+                        f = fe[lid[j]]
+                        zr = ezr[li, j]
+                        zi = ezi[li, j]
+                        f_re += f * (txr[j] * zr - txi[j] * zi)
+                        f_im += f * (txr[j] * zi + txi[j] * zr)
                     cos_t = math.sqrt(1.0 - sin_t * sin_t)
                     cos_2t = 1.0 - 2.0 * sin_t * sin_t
                     lp = (1.0 + cos_2t * cos_2t) / (sin_t * sin_t * cos_t)
-                    tt = 2.0 * theta * 180.0 / math.pi
-                    k_bin = int(math.floor((tt - lo) / step + 0.5))
+                    # bin from the g^2 edges: a coarse guess, then exact
+                    i_fine = int((g2 - g_min2) / fine_step)
+                    if i_fine >= n_fine:
+                        i_fine = n_fine - 1
+                    k_bin = fine_bin[i_fine]
+                    while k_bin < n_bins and g2 >= edges[k_bin + 1]:
+                        k_bin += 1
+                    while k_bin >= 0 and g2 < edges[k_bin]:
+                        k_bin -= 1
                     if 0 <= k_bin < n_bins:
                         row[k_bin] += 2.0 * (f_re * f_re + f_im * f_im) * lp
         top = 0.0
