@@ -36,7 +36,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
-	$(BIN)/sklearn-xrd demo --output demo_output
+	$(BIN)/sklearn-xrd demo --output demo_output --n-jobs 2
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 -q

@@ -1,13 +1,14 @@
-"""The main job on built-in data: simulate the prototypes, cross-validate, report."""
+"""The main job: train on synthetic crystals, test on real structures and patterns."""
 
 import time
 from pathlib import Path
 
-import numpy as np
-
 
 def build_peak_pipeline(random_state=0, n_jobs=None):
     """Patterns -> broadened -> normalised -> 20 strongest peaks -> ExtraTrees.
+
+    The study's protocol, for stick patterns on the default grid (5-90 deg,
+    step 0.02 deg).
 
     Parameters
     ----------
@@ -19,7 +20,6 @@ def build_peak_pipeline(random_state=0, n_jobs=None):
     Returns
     -------
     pipeline : sklearn.pipeline.Pipeline
-        Takes stick patterns on the default grid (5-90 deg, step 0.02 deg).
     """
     from sklearn.ensemble import ExtraTreesClassifier
     from sklearn.pipeline import make_pipeline
@@ -39,116 +39,147 @@ def build_peak_pipeline(random_state=0, n_jobs=None):
     )
 
 
-def run_demo(
-    output="demo_output", *, n_splits=3, random_state=0, n_jobs=None, out=print
-):
-    """Cross-validate the peak pipeline on pymatgen's 288 AFLOW prototypes.
+def demo_model(random_state=0, n_jobs=None):
+    """The model the demo trains: the best of :mod:`sklearn_xrd.models` at hand.
 
-    Folds are stratified by crystal system and grouped by reduced formula, so
-    polymorphs of one compound never sit on both sides. Prints accuracy,
-    balanced accuracy, macro-F1 and the per-class report, and saves the
-    confusion matrix (percent of each true class) as a PNG.
+    Parameters
+    ----------
+    random_state : int, default=0
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    name : str
+    model : estimator
+        Takes patterns on the default grid, measured or simulated.
+    """
+    from sklearn.ensemble import ExtraTreesClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from .preprocessing import BackgroundRemover, Normalizer, PeakExtractor
+
+    model = make_pipeline(
+        BackgroundRemover(),
+        Normalizer(),
+        PeakExtractor(n_peaks=20),
+        ExtraTreesClassifier(
+            n_estimators=300, n_jobs=n_jobs, random_state=random_state
+        ),
+    )
+    return "peaks -> ExtraTrees", model
+
+
+def run_demo(
+    output="demo_output",
+    *,
+    n_per_class=60,
+    n_variants=3,
+    test_sets=("prototypes", "mp20_dev", "rruff_dev"),
+    random_state=0,
+    n_jobs=None,
+    out=print,
+):
+    """Train on augmented synthetic crystals; test on data the model never saw.
+
+    Training: ``n_per_class`` random crystals per crystal system (pyxtal),
+    each simulated and augmented ``n_variants`` times. Testing: pymatgen's
+    288 AFLOW prototypes (always), Materials Project's mp20_dev (simulated)
+    and RRUFF's rruff_dev (measured) when the shared data is there. Prints
+    accuracy, balanced accuracy, macro-F1 and the per-class report for each
+    test set, and saves a confusion matrix (percent of each true class) per
+    set.
 
     Parameters
     ----------
     output : str or path-like, default="demo_output"
-        Folder for ``confusion_matrix.png`` and ``predictions.csv``.
-    n_splits : int, default=3
-        Cross-validation folds.
+        Folder for the PNG files and ``predictions.csv``.
+    n_per_class : int, default=60
+        Synthetic crystals per crystal system.
+    n_variants : int, default=3
+        Augmented copies per crystal.
+    test_sets : tuple of str, default=("prototypes", "mp20_dev", "rruff_dev")
+        Which real test sets to use (those absent are reported and skipped).
     random_state : int, default=0
-        Seed of the folds and the forest.
+        Seed of the crystals, the augmentation and the model.
     n_jobs : int, default=None
-        Parallel jobs for simulation and trees.
+        Parallel workers.
     out : callable, default=print
         Where the report lines go.
 
     Returns
     -------
     scores : dict
-        ``accuracy``, ``balanced_accuracy``, ``macro_f1`` and ``output`` paths.
+        Per test set: ``accuracy``, ``balanced_accuracy``, ``macro_f1``; and
+        ``output``, the files written.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from sklearn.metrics import (
-        ConfusionMatrixDisplay,
-        accuracy_score,
-        balanced_accuracy_score,
-        classification_report,
-        f1_score,
-    )
-    from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+    from sklearn.metrics import classification_report
 
-    from .datasets import formula_groups, load_prototypes
-    from .preprocessing import CIFToPattern
+    from ._protocol import real_test_sets, scores, synthetic_training_set
+    from .evaluation import plot_confusion_matrix_percent
     from .utils import CRYSTAL_SYSTEMS
 
     t0 = time.perf_counter()
-    data = load_prototypes()
-    out(
-        f"Loaded {len(data.data)} AFLOW prototype structures from pymatgen "
-        f"({len(data.skipped)} skipped); labels from spglib at symprec=0.1."
+    train = synthetic_training_set(
+        n_per_class, n_variants=n_variants, random_state=random_state, n_jobs=n_jobs
     )
-    counts = {c: int(np.sum(data.target == c)) for c in CRYSTAL_SYSTEMS}
-    out("Class counts: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+    out(
+        f"Training set: {len(train.structures)} random crystals from pyxtal "
+        f"({n_per_class} per crystal system, {train.n_failures} generation retries), "
+        f"{len(train.data)} patterns (Cu K-alpha, 5-90 deg, {n_variants} augmented "
+        f"variants each) in {time.perf_counter() - t0:.0f} s."
+    )
+    name, model = demo_model(random_state=random_state, n_jobs=n_jobs)
+    t1 = time.perf_counter()
+    model.fit(train.data, train.target)
+    out(f"Model: {name}; fitted in {time.perf_counter() - t1:.0f} s.")
 
-    X = CIFToPattern(input="structure", n_jobs=n_jobs).transform(data.data)
-    out(
-        f"Simulated {X.shape[0]} Cu K-alpha stick patterns on {X.shape[1]} bins "
-        f"(5-90 deg, step 0.02 deg) in {time.perf_counter() - t0:.1f} s."
-    )
-
-    groups = formula_groups(data.data)
-    cv = StratifiedGroupKFold(
-        n_splits=n_splits, shuffle=True, random_state=random_state
-    )
-    pipe = build_peak_pipeline(random_state=random_state, n_jobs=n_jobs)
-    y_pred = cross_val_predict(pipe, X, data.target, groups=groups, cv=cv)
-
-    scores = {
-        "accuracy": accuracy_score(data.target, y_pred),
-        "balanced_accuracy": balanced_accuracy_score(data.target, y_pred),
-        "macro_f1": f1_score(data.target, y_pred, average="macro"),
-    }
-    out(
-        f"\n{n_splits}-fold cross-validation, stratified and grouped by formula "
-        f"(random_state={random_state}):"
-    )
-    out(f"  accuracy           {scores['accuracy']:.3f}")
-    out(f"  balanced accuracy  {scores['balanced_accuracy']:.3f}")
-    out(f"  macro-F1           {scores['macro_f1']:.3f}")
-    labels = [c for c in CRYSTAL_SYSTEMS if counts[c]]
-    out(
-        "\n"
-        + classification_report(data.target, y_pred, labels=labels, zero_division=0)
-    )
+    sets, skipped = real_test_sets(test_sets, n_jobs=n_jobs)
+    for set_name, reason in skipped:
+        out(f"Test set {set_name} skipped: {reason}.")
 
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(7, 6))
-    disp = ConfusionMatrixDisplay.from_predictions(
-        data.target,
-        y_pred,
-        labels=labels,
-        normalize="true",
-        values_format=".0%",
-        ax=ax,
-        colorbar=False,
-        xticks_rotation=45,
-    )
-    disp.ax_.set_title("Prototypes, peaks -> ExtraTrees (% of true class)")
-    fig.tight_layout()
-    png = folder / "confusion_matrix.png"
-    fig.savefig(png, dpi=120)
-    plt.close(fig)
+    results, files = {}, []
+    lines = ["test_set,id,true,predicted"]
+    for set_name, test in sets.items():
+        y_pred = model.predict(test.data)
+        s = scores(test.target, y_pred)
+        results[set_name] = s
+        out(
+            f"\n{set_name} ({len(test.target)} {test.kind} patterns, never seen in "
+            f"training): accuracy {s['accuracy']:.3f}, balanced accuracy "
+            f"{s['balanced_accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}"
+        )
+        labels = [c for c in CRYSTAL_SYSTEMS if c in set(test.target) | set(y_pred)]
+        out(classification_report(test.target, y_pred, labels=labels, zero_division=0))
+        fig, ax = plt.subplots(figsize=(7, 6))
+        plot_confusion_matrix_percent(
+            test.target,
+            y_pred,
+            labels=labels,
+            ax=ax,
+            colorbar=False,
+            xticks_rotation=45,
+        )
+        ax.set_title(f"{set_name}: {name} (% of true class)")
+        fig.tight_layout()
+        png = folder / f"confusion_{set_name}.png"
+        fig.savefig(png, dpi=110)
+        plt.close(fig)
+        files.append(str(png))
+        lines += [
+            f"{set_name},{i},{t},{p}" for i, t, p in zip(test.ids, test.target, y_pred)
+        ]
     csv_path = folder / "predictions.csv"
-    with open(csv_path, "w") as fh:
-        fh.write("aflow_id,formula,space_group,true,predicted\n")
-        for row in zip(data.ids, data.formula, data.space_group, data.target, y_pred):
-            fh.write(",".join(str(v) for v in row) + "\n")
-    out(f"Confusion matrix: {png.resolve()}")
-    out(f"Predictions:      {csv_path.resolve()}")
-    out(f"Total time {time.perf_counter() - t0:.1f} s.")
-    scores["output"] = [str(png), str(csv_path)]
-    return scores
+    csv_path.write_text("\n".join(lines) + "\n")
+    files.append(str(csv_path))
+    out("Outputs:")
+    for f in files:
+        out(f"  {Path(f).resolve()}")
+    out(f"Total time {time.perf_counter() - t0:.0f} s.")
+    results["output"] = files
+    return results

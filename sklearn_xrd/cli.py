@@ -9,7 +9,9 @@ def _demo(args):
 
     run_demo(
         args.output,
-        n_splits=args.n_splits,
+        n_per_class=args.n_per_class,
+        n_variants=args.n_variants,
+        test_sets=tuple(args.test_sets.split(",")),
         random_state=args.random_state,
         n_jobs=args.n_jobs,
     )
@@ -31,10 +33,16 @@ def build_parser():
 
     demo = sub.add_parser(
         "demo",
-        help="cross-validate a peaks -> ExtraTrees pipeline on the built-in prototypes",
+        help="train on synthetic crystals, test on real structures and patterns",
     )
     demo.add_argument("--output", default="demo_output", help="folder for the outputs")
-    demo.add_argument("--n-splits", type=int, default=3)
+    demo.add_argument("--n-per-class", type=int, default=60)
+    demo.add_argument("--n-variants", type=int, default=3)
+    demo.add_argument(
+        "--test-sets",
+        default="prototypes,mp20_dev,rruff_dev",
+        help="comma-separated; mp20_dev and rruff_dev need the shared data",
+    )
     demo.add_argument("--random-state", type=int, default=0)
     demo.add_argument("--n-jobs", type=int, default=None)
     demo.set_defaults(func=_demo)

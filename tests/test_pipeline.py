@@ -51,16 +51,27 @@ def test_grid_search_over_transformer_parameters(prototypes):
     assert len(search.cv_results_["mean_test_score"]) == 4
 
 
-@pytest.mark.filterwarnings("ignore:The least populated class")
-def test_demo_writes_report_and_figure(tmp_path, capsys):
-    assert main(["demo", "--output", str(tmp_path)]) == 0
+def test_demo_trains_on_synthetic_and_tests_on_prototypes(tmp_path, capsys):
+    argv = [
+        "demo",
+        "--output",
+        str(tmp_path),
+        "--n-per-class",
+        "3",
+        "--n-variants",
+        "1",
+        "--test-sets",
+        "prototypes",
+    ]
+    assert main(argv) == 0
     out = capsys.readouterr().out
+    assert "21 random crystals" in out
     for key in ("accuracy", "balanced accuracy", "macro-F1", "precision"):
         assert key in out
-    assert (tmp_path / "confusion_matrix.png").stat().st_size > 1000
+    assert (tmp_path / "confusion_prototypes.png").stat().st_size > 1000
     lines = (tmp_path / "predictions.csv").read_text().splitlines()
     assert len(lines) == 289
-    acc = float(out.split("accuracy")[1].split()[0])
-    truth = np.array([line.split(",")[3] for line in lines[1:]])
-    pred = np.array([line.split(",")[4] for line in lines[1:]])
+    acc = float(out.split("accuracy ")[1].split(",")[0])
+    truth = np.array([line.split(",")[2] for line in lines[1:]])
+    pred = np.array([line.split(",")[3] for line in lines[1:]])
     assert acc == pytest.approx(np.mean(truth == pred), abs=1e-3)
