@@ -129,3 +129,16 @@ def test_clone_and_params():
     assert twin.get_params() == sim.get_params()
     assert sim.__sklearn_tags__().input_tags.string
     assert not sim.__sklearn_tags__().requires_fit
+
+
+def test_file_cache_follows_file_content(tmp_path, nacl, rutile):
+    path = tmp_path / "x.cif"
+    sim = CIFToPattern(memory=str(tmp_path / "cache"))
+    path.write_text(nacl.to(fmt="cif"))
+    first = sim.transform([str(path)])
+    path.write_text(rutile.to(fmt="cif"))  # same name, other crystal
+    second = sim.transform([str(path)])
+    np.testing.assert_allclose(
+        second, CIFToPattern(input="structure").transform([rutile])
+    )
+    assert not np.allclose(first, second)

@@ -29,6 +29,14 @@ def _input_name(doc, i, input):
     return f"{'document' if input == 'content' else 'structure'} {i}"
 
 
+def _read_text(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read file ({exc.strerror})") from exc
+
+
 def _simulate_chunk(docs, names, input, params, version):
     """Rows of :class:`CIFToPattern` for a chunk; ``version`` only keys the cache."""
     structures = []
@@ -258,17 +266,22 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
             from pymatgen.core import __version__ as pmg_version
 
             version = f"{version}+pymatgen{pmg_version}"
-        func = check_memory(self.memory).cache(_simulate_chunk)
+        memory = check_memory(self.memory)
+        func = memory.cache(_simulate_chunk)
         names = [_input_name(doc, i, self.input) for i, doc in enumerate(docs)]
         n_bins = len(grid((lo, hi), self.step))
         if not docs:
             return np.zeros((0, n_bins))
+        kind = self.input
+        if kind == "filename" and getattr(memory, "location", "") is not None:
+            # the cache must key on what the files hold, not on their names
+            docs = [_read_text(doc) for doc in docs]
+            kind = "content"
         n_chunks = max(1, min(len(docs), effective_n_jobs(self.n_jobs)))
         size = max(1, min(_CHUNK, -(-len(docs) // n_chunks)))
         chunks = [slice(i, i + size) for i in range(0, len(docs), size)]
         rows = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(func)(docs[c], names[c], self.input, params, version)
-            for c in chunks
+            delayed(func)(docs[c], names[c], kind, params, version) for c in chunks
         )
         return rows[0] if len(rows) == 1 else np.vstack(rows)
 
