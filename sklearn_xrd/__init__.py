@@ -17,6 +17,9 @@ io
     Readers for measured pattern files (xy, ras, xrdml, brml, raw).
 indexing
     Automatic indexing: lattice metrics fitted to peak positions.
+models
+    Ready pipelines (peaks, spectrum, Q-space, indexing, physics) and
+    ``predict_cell``.
 neural
     The study's networks (Dense, CNN, CNN-LSTM, BiLSTM, Transformer) as
     scikit-learn classifiers backed by skorch, and ``FocalLoss``.

@@ -321,6 +321,8 @@ def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_vote=10):
     keep = volume <= max_volume
     count = functools.partial(_count_m_table, table=_mono_abc_table())
     abc, _ = _screen_two_stage(abc[keep], volume[keep], count, q, tol, n_abc, 16)
+    if len(abc) == 0:  # every trial cell above max_volume
+        return np.empty((0, 4))
     # E votes: peak i assigned to a small hl != 0 line
     hkl = np.array(
         [(h, k, l) for h in (-2, -1, 1, 2) for k in (0, 1) for l in (1, 2)],

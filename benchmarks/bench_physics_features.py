@@ -1,0 +1,246 @@
+"""Physics features against learned ones: train on synthetic crystals, test on real.
+
+Models (``sklearn_xrd.models``), all trained on synthetic data only
+(``sklearn_xrd._protocol.synthetic_training_set``: pyxtal crystals balanced over
+the seven crystal systems, each simulated and augmented with
+``PatternAugmenter``'s defaults):
+
+(a) peaks: the 20 strongest peaks -> ExtraTrees (the study baseline, with and
+    without the measured-data front end), and the full spectrum -> ExtraTrees;
+(b) Q features: ``QSpacePeaks`` -> ExtraTrees;
+(c) indexing features: ``IndexingFeatures`` -> ExtraTrees;
+(d) combined: Q + indexing + peaks -> ExtraTrees or HistGradientBoosting.
+
+Test sets (``real_test_sets``): the AFLOW prototypes and mp20_dev (real
+structures, simulated) and rruff_dev (measured RRUFF patterns). mp20_dev may be
+used to choose settings (validation); rruff_dev is the held-out measured test.
+Also the fitted-cell error on mp20_dev: the cell that ``predict_cell`` returns
+for the true crystal system against the conventional standard cell of pymatgen
+(``SpacegroupAnalyzer(s, 0.1)``), axis lengths compared sorted.
+
+Generated training data, test sets and feature blocks are cached with
+joblib.Memory under ``--cache`` (each feature block is computed once per data
+set and shared by the models that use it), so reruns are fast.
+
+Run::
+
+    python benchmarks/bench_physics_features.py --n-jobs 2
+    python benchmarks/bench_physics_features.py --quick
+"""
+
+import argparse
+import shlex
+import sys
+import time
+import warnings
+
+import numpy as np
+from joblib import Memory
+from sklearn.base import clone
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from sklearn_xrd._protocol import real_test_sets, scores, synthetic_training_set
+from sklearn_xrd.models import (
+    make_frontend,
+    make_indexing_model,
+    make_peak_model,
+    make_physics_model,
+    make_qspace_model,
+    make_spectrum_model,
+    predict_cell,
+)
+from sklearn_xrd.preprocessing import IndexingFeatures
+
+
+def _training_set(n_per_class, n_variants, random_state, n_jobs):
+    b = synthetic_training_set(
+        n_per_class, n_variants=n_variants, random_state=random_state, n_jobs=n_jobs
+    )
+    return {"data": b.data, "target": np.asarray(b.target), "groups": b.groups}
+
+
+def _test_sets(names, n_jobs):
+    sets, skipped = real_test_sets(names, n_jobs=n_jobs)
+    return {k: dict(v) for k, v in sets.items()}, skipped
+
+
+def _true_cells(n_jobs):
+    """Sorted axis lengths and volume of mp20_dev's conventional standard cells."""
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+
+    from sklearn_xrd.datasets import get_shared_data_dir, load_structure_table
+
+    b = load_structure_table(
+        get_shared_data_dir() / "structures" / "mp20_dev.csv", n_jobs=n_jobs
+    )
+    out = []
+    for s in b.data:
+        lat = SpacegroupAnalyzer(s, 0.1).get_conventional_standard_structure().lattice
+        out.append(sorted(lat.abc) + [lat.volume])
+    return list(b.ids), np.array(out)
+
+
+def _block(key, transformer, X):
+    """One feature block of one data set (``X`` is identified by ``key``)."""
+    return np.asarray(transformer.fit_transform(X), dtype=np.float32)
+
+
+def models(random_state, n_jobs):
+    kw = {"random_state": random_state, "n_jobs": n_jobs}
+    return {
+        "(a) peaks, study front end (Normalizer)": make_peak_model(
+            measured=False, **kw
+        ),
+        "(a) peaks": make_peak_model(**kw),
+        "(a) full spectrum (0.1 deg max-pool)": make_spectrum_model(**kw),
+        "(b) Q features": make_qspace_model(**kw),
+        "(c) indexing features": make_indexing_model(**kw),
+        "(d) Q + indexing": make_physics_model(peaks=False, **kw),
+        "(d) Q + indexing + peaks": make_physics_model(**kw),
+        "(d) Q + indexing + peaks, no front end": make_physics_model(
+            measured=False, **kw
+        ),
+        "(d) Q + indexing + peaks, HistGradientBoosting": make_physics_model(
+            classifier="hist_gradient_boosting", **kw
+        ),
+    }
+
+
+class _Features:
+    """Front ends and feature blocks, computed once per data set and cached."""
+
+    def __init__(self, memory, n_jobs):
+        self._block = memory.cache(_block, ignore=["X"])
+        self._frontends = {}
+        self.n_jobs = n_jobs
+
+    def __call__(self, key, X, model):
+        frontend, features = model.named_steps["frontend"], model[1]
+        fkey = (key, repr(frontend))
+        if fkey not in self._frontends:
+            self._frontends[fkey] = clone(frontend).fit_transform(X)
+        Xf = self._frontends[fkey]
+        blocks = (
+            [t for _, t in features.transformer_list]
+            if isinstance(features, FeatureUnion)
+            else [features]
+        )
+        parts = []
+        for t in blocks:
+            t = clone(t)
+            if "n_jobs" in t.get_params():
+                t.set_params(n_jobs=self.n_jobs)
+            parts.append(self._block(fkey + (repr(t),), t, Xf))
+        return np.hstack(parts)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-per-class", type=int, default=100)
+    parser.add_argument("--n-variants", type=int, default=4)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10 crystals per class, 1 variant, prototypes only (smoke test)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n_per_class, args.n_variants = 10, 1
+    names = ("prototypes",) if args.quick else ("prototypes", "mp20_dev", "rruff_dev")
+    memory = Memory(args.cache or None, verbose=0)
+    warnings.filterwarnings("ignore", category=UserWarning)
+
+    t0 = time.perf_counter()
+    train = memory.cache(_training_set, ignore=["n_jobs"])(
+        args.n_per_class, args.n_variants, args.random_state, args.n_jobs
+    )
+    print(
+        f"training set: {args.n_per_class} synthetic crystals per system, "
+        f"{len(train['data'])} patterns ({args.n_variants} augmented variants "
+        f"each); {time.perf_counter() - t0:.0f} s"
+    )
+    t1 = time.perf_counter()
+    sets, skipped = memory.cache(_test_sets, ignore=["n_jobs"])(names, args.n_jobs)
+    for name, reason in skipped:
+        print(f"skipped test set {name}: {reason}")
+    print(
+        "test sets: "
+        + ", ".join(f"{k} ({len(v['target'])})" for k, v in sets.items())
+        + f"; {time.perf_counter() - t1:.0f} s"
+    )
+    train_key = f"train-{args.n_per_class}-{args.n_variants}-{args.random_state}"
+    features = _Features(memory, args.n_jobs)
+
+    header = "| model | features + fit s | " + " | ".join(
+        f"{name} acc | {name} bal. acc | {name} macro-F1" for name in sets
+    )
+    rows = [header + " |", "|" + "---|" * (2 + 3 * len(sets))]
+    print()
+    print(rows[0])
+    print(rows[1])
+    for label, model in models(args.random_state, args.n_jobs).items():
+        t1 = time.perf_counter()
+        F = features(train_key, train["data"], model)
+        clf = clone(model.named_steps["classifier"]).fit(F, train["target"])
+        fit_s = time.perf_counter() - t1
+        cells = []
+        for name, test in sets.items():
+            s = scores(test["target"], clf.predict(features(name, test["data"], model)))
+            cells += [
+                f"{s[k]:.3f}" for k in ("accuracy", "balanced_accuracy", "macro_f1")
+            ]
+        rows.append(f"| {label} | {fit_s:.0f} | " + " | ".join(cells) + " |")
+        print(rows[-1], flush=True)
+
+    if "mp20_dev" in sets:
+        t1 = time.perf_counter()
+        ids, true = memory.cache(_true_cells, ignore=["n_jobs"])(args.n_jobs)
+        mp20 = sets["mp20_dev"]
+        assert list(mp20["ids"]) == ids
+        indexer = Pipeline(
+            [
+                ("frontend", make_frontend()),
+                ("indexing", IndexingFeatures(n_jobs=args.n_jobs)),
+            ]
+        ).fit(mp20["data"][:1])
+        found = predict_cell(indexer, mp20["data"], mp20["target"])
+        pred = np.array(
+            [sorted([c["a"], c["b"], c["c"]]) + [c["volume"]] for c in found]
+        )
+        rel = np.abs(pred - true) / true
+        err = np.nanmean(rel[:, :3], axis=1)
+        within = np.all(rel[:, :3] <= 0.01, axis=1)
+        target = np.asarray(mp20["target"])
+        print()
+        print(
+            "fitted cell of the true crystal system on mp20_dev (predict_cell, "
+            "measured front end) vs pymatgen's conventional standard cell; "
+            f"{time.perf_counter() - t1:.0f} s"
+        )
+        print()
+        print(
+            "| system | n | median rel. error of a, b, c | all of a, b, c within 1% |"
+        )
+        print("|---|---|---|---|")
+        for system in sorted(set(target)) + ["all (with a cell)"]:
+            m = target == system if system in target else np.isfinite(err)
+            if system == "triclinic":
+                print(f"| {system} | {m.sum()} | no indexing (NaN) | - |")
+                continue
+            m &= np.isfinite(err) | (target == system)
+            e = np.where(np.isfinite(err[m]), err[m], np.inf)
+            print(
+                f"| {system} | {m.sum()} | {np.median(e):.4f} | "
+                f"{within[m].mean():.3f} |"
+            )
+    print()
+    print(f"total {time.perf_counter() - t0:.0f} s")
+    print("command: python " + " ".join(shlex.quote(a) for a in sys.argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

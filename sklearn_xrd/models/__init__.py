@@ -1,0 +1,36 @@
+"""Ready-to-fit models: patterns on the default grid to crystal systems and cells.
+
+Each factory returns a scikit-learn :class:`~sklearn.pipeline.Pipeline` with the
+steps ``frontend`` (pattern clean-up, see :func:`make_frontend`), ``features``
+and ``classifier``; :func:`predict_cell` gives the fitted cell of the predicted
+crystal system from the indexing search.
+"""
+
+from ._cell import CELL_KEYS, predict_cell
+from ._clean import PeakCleaner
+from ._factories import (
+    MODELS,
+    downsample,
+    make_frontend,
+    make_indexing_model,
+    make_model,
+    make_peak_model,
+    make_physics_model,
+    make_qspace_model,
+    make_spectrum_model,
+)
+
+__all__ = [
+    "CELL_KEYS",
+    "MODELS",
+    "PeakCleaner",
+    "downsample",
+    "make_frontend",
+    "make_indexing_model",
+    "make_model",
+    "make_peak_model",
+    "make_physics_model",
+    "make_qspace_model",
+    "make_spectrum_model",
+    "predict_cell",
+]

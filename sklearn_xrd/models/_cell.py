@@ -1,0 +1,162 @@
+"""The fitted cell of the predicted crystal system, from the indexing search."""
+
+import numpy as np
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from ..preprocessing import IndexingFeatures
+from ..utils import CRYSTAL_SYSTEMS
+
+#: Keys of each dict returned by :func:`predict_cell`.
+CELL_KEYS = (
+    "crystal_system",
+    "lattice",
+    "a",
+    "b",
+    "c",
+    "alpha",
+    "beta",
+    "gamma",
+    "volume",
+    "figure_of_merit",
+    "n_indexed",
+    "zero_shift",
+)
+_LATTICES = {
+    "cubic": ("cubic",),
+    "tetragonal": ("tetragonal",),
+    "hexagonal": ("hexagonal",),
+    "trigonal": ("rhombohedral", "hexagonal"),
+    "orthorhombic": ("orthorhombic",),
+    "monoclinic": ("monoclinic",),
+    "triclinic": (),
+}
+
+
+def _find_indexer(model):
+    """``(steps before it, IndexingFeatures)`` inside a pipeline, or None."""
+    if isinstance(model, IndexingFeatures):
+        return [], model
+    if not isinstance(model, Pipeline):
+        return None
+    for i, (_, step) in enumerate(model.steps):
+        candidates = [step]
+        if isinstance(step, FeatureUnion):
+            candidates = [t for _, t in step.transformer_list]
+        for candidate in candidates:
+            if isinstance(candidate, IndexingFeatures):
+                return [s for _, s in model.steps[:i]], candidate
+            if isinstance(candidate, Pipeline):
+                found = _find_indexer(candidate)
+                if found is not None:
+                    prefix, indexer = found
+                    return [s for _, s in model.steps[:i]] + prefix, indexer
+    return None
+
+
+def _cell_of(result, system, indexer_systems):
+    lattices = [s for s in _LATTICES[system] if s in indexer_systems]
+    row = dict.fromkeys(CELL_KEYS[2:], float("nan"))
+    row.update(crystal_system=system, lattice=None, n_indexed=0)
+    if not lattices:
+        return row
+    best = max(lattices, key=lambda s: result[s]["fom"])
+    r = result[best]
+    if not np.all(np.isfinite(r["cell"])):
+        return row | {"lattice": best}
+    row.update(zip(("a", "b", "c", "alpha", "beta", "gamma", "volume"), r["cell"]))
+    row = {k: float(v) if isinstance(v, np.floating) else v for k, v in row.items()}
+    row.update(
+        lattice=best,
+        figure_of_merit=float(r["fom"]),
+        n_indexed=int(r["n_indexed"]),
+        zero_shift=float(r["zero_shift"]),
+    )
+    return row
+
+
+def predict_cell(model, X, crystal_systems=None):
+    """The fitted cell of each pattern's predicted crystal system.
+
+    The cell comes from the indexing search of the model's
+    :class:`~sklearn_xrd.preprocessing.IndexingFeatures` step (after the
+    steps before it, such as the measured-data front end), so it costs one
+    more search per pattern; it is the best cell of the lattice system that
+    the crystal system implies.
+
+    Parameters
+    ----------
+    model : Pipeline or IndexingFeatures
+        A fitted pipeline (for instance from :func:`make_physics_model` or
+        :func:`make_indexing_model`), or a bare ``IndexingFeatures`` when
+        ``crystal_systems`` is given. A pipeline without an
+        ``IndexingFeatures`` step is used for the predictions only, and the
+        cells come from a default ``IndexingFeatures`` on ``X`` as given.
+    X : array-like of shape (n_samples, n_bins)
+        Patterns on the model's grid.
+    crystal_systems : array-like of str of shape (n_samples,), default=None
+        Crystal system of each pattern; ``None`` uses ``model.predict(X)``.
+
+    Returns
+    -------
+    cells : list of dict
+        One dict per pattern with the keys :data:`CELL_KEYS`:
+        ``crystal_system``; ``lattice``, the lattice system whose cell is
+        given (``None`` for triclinic); ``a, b, c`` (angstrom), ``alpha, beta,
+        gamma`` (degrees), ``volume`` (cubic angstrom); ``figure_of_merit``
+        (see :func:`sklearn_xrd.indexing.index_peaks`); ``n_indexed`` (peaks
+        the cell explains) and ``zero_shift`` (degrees 2-theta). Numbers are
+        Python floats and ints, NaN where there is no cell.
+
+    Notes
+    -----
+    Trigonal: the better (higher figure of merit) of the rhombohedral cell,
+    given in hexagonal axes (``a = b``, ``gamma = 120``, three times the
+    primitive volume, as in the conventional standard cell of pymatgen), and
+    the hexagonal cell (trigonal groups with a hexagonal lattice); ``lattice``
+    says which. Monoclinic cells have ``b`` unique and ``beta >= 90``.
+    Triclinic: the search has no triclinic metric, so every number is NaN.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from scipy.ndimage import gaussian_filter1d
+    >>> from sklearn_xrd.preprocessing import IndexingFeatures
+    >>> from sklearn_xrd.simulation import bin_sticks, stick_pattern
+    >>> nacl = Structure.from_spacegroup(
+    ...     "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5] * 3])
+    >>> X = gaussian_filter1d(bin_sticks(*stick_pattern(nacl), (5, 90), 0.02), 2)
+    >>> indexer = IndexingFeatures(systems=("cubic",)).fit(X[None, :])
+    >>> cell = predict_cell(indexer, X[None, :], ["cubic"])[0]
+    >>> cell["lattice"], round(cell["a"], 2)
+    ('cubic', 5.64)
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_bins), got shape {X.shape}")
+    if crystal_systems is None:
+        if not hasattr(model, "predict"):
+            raise ValueError(
+                "crystal_systems is required when the model has no predict method"
+            )
+        crystal_systems = model.predict(X)
+    crystal_systems = np.asarray(crystal_systems).astype(str)
+    if crystal_systems.shape != (len(X),):
+        raise ValueError(
+            f"crystal_systems must have shape ({len(X)},), got {crystal_systems.shape}"
+        )
+    unknown = sorted(set(crystal_systems) - set(CRYSTAL_SYSTEMS))
+    if unknown:
+        raise ValueError(
+            f"unknown crystal systems {unknown}; expected among {CRYSTAL_SYSTEMS}"
+        )
+    found = _find_indexer(model)
+    if found is None:
+        prefix, indexer = [], IndexingFeatures().fit(X)
+    else:
+        prefix, indexer = found
+    Xt = X
+    for step in prefix:
+        Xt = step.transform(Xt)
+    results = indexer.index_patterns(Xt)
+    systems = tuple(indexer.systems)
+    return [_cell_of(r, s, systems) for r, s in zip(results, crystal_systems)]
