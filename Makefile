@@ -42,8 +42,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check sklearn_xrd tests examples benchmarks docs
-	$(BIN)/ruff format --check sklearn_xrd tests examples benchmarks docs
+	$(BIN)/ruff check sklearn_xrd tests examples benchmarks docs scripts
+	$(BIN)/ruff format --check sklearn_xrd tests examples benchmarks docs scripts
 
 docs: $(VENV)/.installed-docs
 	$(BIN)/python -m sphinx -b html -W --keep-going docs docs/_build/html

@@ -23,6 +23,8 @@ models
 neural
     The study's networks (Dense, CNN, CNN-LSTM, BiLSTM, Transformer) as
     scikit-learn classifiers backed by skorch, and ``FocalLoss``.
+pretrained
+    The shipped crystal-system model (``load``, ``predict_files``).
 utils
     Crystal-system helpers and the estimator-check registry.
 """

@@ -18,6 +18,125 @@ def _demo(args):
     return 0
 
 
+def _wavelength(text):
+    """``--wavelength``: a tube line such as CuKa, or angstrom."""
+    from .simulation import resolve_wavelength
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = text
+    try:
+        resolve_wavelength(value)
+    except (TypeError, ValueError, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a tube line (e.g. CuKa, MoKa) nor a positive "
+            "number of angstrom"
+        ) from None
+    return value
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _predict_table(results):
+    """Plain-text table of ``predict_files`` results."""
+    head = ("file", "prediction", "certainty", "top-k")
+    rows = []
+    for r in results:
+        if "error" in r:
+            rows.append((r["file"], "ERROR", "", r["error"]))
+            continue
+        flag = " (low)" if r["low_certainty"] else ""
+        top = ", ".join(f"{c} {p:.2f}" for c, p in r["top_k"])
+        rows.append((r["file"], r["prediction"], f"{r['certainty']:.2f}{flag}", top))
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(3)]
+    lines = []
+    for row in [head, *rows]:
+        cells = [cell.ljust(w) for cell, w in zip(row[:3], widths)]
+        lines.append("  ".join([*cells, row[3]]).rstrip())
+    return "\n".join(lines)
+
+
+def _predict(args):
+    import json
+
+    from .pretrained import load_metadata, predict_files
+
+    try:
+        metadata = load_metadata()
+        results = predict_files(
+            args.files,
+            wavelength=args.wavelength,
+            top_k=args.top_k,
+            low_certainty_threshold=metadata["low_certainty_threshold"],
+            cell=args.cell,
+            errors="report" if args.keep_going else "raise",
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"sklearn-xrd predict: error: {exc}", file=sys.stderr)
+        return 1
+    failed = [r for r in results if "error" in r]
+    for r in failed:
+        print(f"sklearn-xrd predict: error: {r['error']}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(_predict_table(results))
+        print(
+            f"(low) = certainty below {metadata['low_certainty_threshold']:.2f}, "
+            "the pretrained model's low-certainty threshold"
+        )
+    return 1 if failed else 0
+
+
+def _names(text):
+    """Comma-separated names -> list, ``None`` for all."""
+    return None if text is None else [v.strip() for v in text.split(",") if v.strip()]
+
+
+def _benchmark(args):
+    from ._benchmark import run_benchmark
+
+    size = "tiny" if args.tiny else "quick" if args.quick else "default"
+    options = {
+        "--output": args.output,
+        "--models": args.models,
+        "--representations": args.representations,
+        "--losses": args.losses,
+        "--n-per-class": args.n_per_class,
+        "--max-epochs": args.max_epochs,
+        "--random-state": args.random_state,
+        "--n-jobs": args.n_jobs,
+        "--memory": args.memory,
+        "--threads": args.threads,
+    }
+    command = " ".join(
+        ["sklearn-xrd benchmark"]
+        + ([f"--{size}"] if size != "default" else [])
+        + [f"{k} {v}" for k, v in options.items() if v is not None]
+    )
+    run_benchmark(
+        args.output,
+        size=size,
+        models=_names(args.models),
+        representations=_names(args.representations),
+        losses=_names(args.losses),
+        n_per_class=args.n_per_class,
+        max_epochs=args.max_epochs,
+        random_state=args.random_state,
+        n_jobs=args.n_jobs,
+        memory=args.memory,
+        threads=args.threads or None,
+        command=command,
+    )
+    return 0
+
+
 def build_parser():
     """The argument parser of ``sklearn-xrd``."""
     from . import __version__
@@ -46,6 +165,96 @@ def build_parser():
     demo.add_argument("--random-state", type=int, default=0)
     demo.add_argument("--n-jobs", type=int, default=None)
     demo.set_defaults(func=_demo)
+
+    predict = sub.add_parser(
+        "predict",
+        help="crystal system of measured pattern files (pretrained model)",
+        description=(
+            "Predict the crystal system of each pattern file with the pretrained "
+            "model (sklearn_xrd.pretrained). Exit status: 0 when every file was "
+            "predicted, 1 when any file failed (also with --keep-going), 2 for "
+            "bad arguments."
+        ),
+    )
+    predict.add_argument("files", nargs="+", metavar="FILE", help="pattern files")
+    predict.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON list with an object per file instead of a table",
+    )
+    predict.add_argument(
+        "--wavelength",
+        type=_wavelength,
+        default=None,
+        help="wavelength of files that do not state it: tube line (CuKa) or angstrom",
+    )
+    predict.add_argument(
+        "--top-k", type=_positive_int, default=3, help="classes listed per file"
+    )
+    predict.add_argument(
+        "--cell",
+        action="store_true",
+        help="also fit the cell of the predicted crystal system (indexing search)",
+    )
+    predict.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="report unreadable files (as errors in the output) and go on",
+    )
+    predict.set_defaults(func=_predict)
+
+    bench = sub.add_parser(
+        "benchmark",
+        help="compare the study's models: synthetic training, real test sets",
+        description=(
+            "Train Dense, CNN+Dense, ExtraTrees, CNN-LSTM, small CNN-LSTM, BiLSTM "
+            "and Transformer models on augmented synthetic crystals, on full "
+            "spectra (average-pooled by 4) and on peak lists, with cross-entropy "
+            "and focal loss for the networks; choose settings on mp20_dev; test "
+            "on the prototypes, mp20_dev and rruff_dev. Writes report.md and PNG "
+            "figures to --output. The default size takes under an hour on 2 CPU "
+            "cores, --quick a few minutes."
+        ),
+    )
+    bench.add_argument(
+        "--output", default="benchmark_output", help="folder for report.md and PNGs"
+    )
+    bench.add_argument(
+        "--quick", action="store_true", help="small training set, few epochs"
+    )
+    bench.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
+    bench.add_argument(
+        "--models",
+        default=None,
+        help="comma-separated subset of dense,cnn,extra_trees,cnn_lstm,"
+        "small_cnn_lstm,bilstm,transformer; also physics (not run by default)",
+    )
+    bench.add_argument(
+        "--representations", default=None, help="comma-separated: spectrum,peaks"
+    )
+    bench.add_argument(
+        "--losses", default=None, help="comma-separated: cross_entropy,focal"
+    )
+    bench.add_argument(
+        "--n-per-class",
+        type=_positive_int,
+        default=None,
+        help="synthetic crystals per crystal system",
+    )
+    bench.add_argument("--max-epochs", type=_positive_int, default=None)
+    bench.add_argument("--random-state", type=int, default=0)
+    bench.add_argument("--n-jobs", type=int, default=None)
+    bench.add_argument(
+        "--memory", default=None, help="joblib cache folder for training patterns"
+    )
+    bench.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads of torch, BLAS and OpenMP during the run (0 leaves the "
+        "libraries' settings; default 1, fastest on small shared machines)",
+    )
+    bench.set_defaults(func=_benchmark)
     return parser
 
 

@@ -14,6 +14,7 @@ SUBPACKAGES = [
     "io",
     "models",
     "neural",
+    "pretrained",
     "preprocessing",
     "simulation",
     "utils",

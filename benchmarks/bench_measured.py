@@ -1,0 +1,114 @@
+"""The pretrained crystal-system model on measured patterns it never saw.
+
+``sklearn_xrd.pretrained.load("crystal-system")`` (trained on synthetic
+crystals only, calibrated on pymatgen's prototypes) is applied, unchanged, to
+
+- ``../shared/data/experimental/rruff_dev``: 299 measured RRUFF mineral
+  patterns with labels (``labels.csv``): accuracy, balanced accuracy,
+  macro-F1, and the accuracy of the most certain half (``accuracy_at_coverage``
+  at 50 % coverage) and of the predictions above the model's low-certainty
+  threshold;
+- ``../shared/data/experimental/crystalyze``: 8 measured patterns with solved
+  structures (their own wavelengths, read from the TOPAS files), one line each.
+
+Run::
+
+    python benchmarks/bench_measured.py
+"""
+
+import argparse
+import shlex
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from sklearn_xrd._protocol import GRID_MEASURED, scores
+from sklearn_xrd.datasets import get_shared_data_dir, load_crystalyze, load_rruff
+from sklearn_xrd.evaluation import accuracy_at_coverage
+from sklearn_xrd.preprocessing import PatternResampler
+from sklearn_xrd.pretrained import load
+
+
+def main(argv=None):
+    """Print the scores; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args(argv)
+    print("$ python " + shlex.join(sys.argv))
+    shared = get_shared_data_dir()
+    if shared is None:
+        print("skipped: no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
+        return 0
+
+    model, meta = load("crystal-system", return_metadata=True)
+    recipe = meta["recipe"]
+    threshold = meta["low_certainty_threshold"]
+    print(
+        f"model: sklearn_xrd {meta['package_version']} pretrained 'crystal-system' "
+        f"({meta['created']}; {recipe['n_per_class']} synthetic crystals per class "
+        f"x {recipe['n_variants'] + 1} patterns, seed {recipe['seed']}; "
+        f"{recipe['factory']}; T={meta['temperature']:.3f}; low-certainty "
+        f"threshold {threshold:.3f})"
+    )
+
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        rruff = load_rruff(shared / "experimental" / "rruff_dev", **GRID_MEASURED)
+    proba = model.predict_proba(rruff.data)
+    classes = model.classes_
+    pred = classes[proba.argmax(axis=1)]
+    certainty = proba.max(axis=1)
+    s = scores(rruff.target, pred)
+    confident = certainty >= threshold
+    print(
+        f"\nrruff_dev: {len(pred)} measured patterns "
+        f"({time.perf_counter() - t0:.1f} s to read and predict)"
+    )
+    print(f"  accuracy           {s['accuracy']:.3f}")
+    print(f"  balanced accuracy  {s['balanced_accuracy']:.3f}")
+    print(f"  macro-F1           {s['macro_f1']:.3f}")
+    for coverage in (1.0, 0.75, 0.5, 0.25):
+        acc = accuracy_at_coverage(rruff.target, proba, classes, coverage=coverage)
+        print(f"  accuracy of the most certain {coverage:4.0%}: {acc:.3f}")
+    if confident.any():
+        acc = float(np.mean(pred[confident] == rruff.target[confident]))
+        print(
+            f"  above the low-certainty threshold: {confident.sum()} patterns "
+            f"({confident.mean():.0%}), accuracy {acc:.3f}"
+        )
+    else:
+        print("  above the low-certainty threshold: none")
+    print("  per class (true: n, recall):")
+    for c in sorted(set(rruff.target)):
+        mask = rruff.target == c
+        print(f"    {c:<13} {mask.sum():4d}  {np.mean(pred[mask] == c):.3f}")
+
+    try:
+        crystalyze = load_crystalyze(shared / "experimental" / "crystalyze")
+    except FileNotFoundError as exc:
+        print(f"\ncrystalyze skipped: {exc}")
+        return 0
+    X = PatternResampler(**GRID_MEASURED).transform(crystalyze.data)
+    proba = model.predict_proba(X)
+    print(f"\ncrystalyze: {len(X)} measured patterns with solved structures")
+    print(f"  {'pattern':<11} {'wavelength':>10}  {'true':<13} {'predicted':<13} p")
+    for name, pattern, true, p in zip(
+        crystalyze.names, crystalyze.data, crystalyze.target, proba
+    ):
+        top = int(p.argmax())
+        mark = "ok" if classes[top] == true else "--"
+        print(
+            f"  {name:<11} {pattern.wavelength:>10.5f}  {true:<13} "
+            f"{classes[top]:<13} {p[top]:.2f} {mark}"
+        )
+    n_ok = int(np.sum(classes[proba.argmax(axis=1)] == crystalyze.target))
+    print(f"  correct: {n_ok}/{len(X)}")
+    for name, reason in crystalyze.skipped:
+        print(f"  skipped {name}: {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

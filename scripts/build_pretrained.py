@@ -1,0 +1,59 @@
+"""Rebuild the shipped crystal-system model from scratch.
+
+Simulates random symmetric crystals (pyxtal) with augmentation for training
+and pymatgen's AFLOW prototypes for calibration (nothing from ../shared), fits
+the model of ``sklearn_xrd.pretrained._recipe.build_model``, and writes
+``sklearn_xrd/pretrained/data/crystal-system.skops`` and ``.json``.
+A few minutes on 2 CPU cores with the defaults::
+
+    python scripts/build_pretrained.py
+    python scripts/build_pretrained.py --output /tmp/model --n-per-class 40
+"""
+
+import argparse
+import shlex
+import sys
+import time
+
+from sklearn_xrd.pretrained._artifact import data_dir, save_artifact
+from sklearn_xrd.pretrained._recipe import RECIPE, train_pretrained
+
+
+def main(argv=None):
+    """Build the artifact; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-per-class", type=int, default=RECIPE["n_per_class"])
+    parser.add_argument("--n-variants", type=int, default=RECIPE["n_variants"])
+    parser.add_argument("--random-state", type=int, default=RECIPE["random_state"])
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument(
+        "--output", default=None, help="folder (default: the package's data folder)"
+    )
+    parser.add_argument("--name", default="crystal-system")
+    parser.add_argument(
+        "--memory", default=None, help="joblib cache folder for simulated patterns"
+    )
+    args = parser.parse_args(argv)
+    print("$ python " + shlex.join(sys.argv), flush=True)
+
+    t0 = time.perf_counter()
+    model, metadata = train_pretrained(
+        n_per_class=args.n_per_class,
+        n_variants=args.n_variants,
+        random_state=args.random_state,
+        n_jobs=args.n_jobs,
+        memory=args.memory,
+        out=lambda line: print(line, flush=True),
+    )
+    folder = data_dir() if args.output is None else args.output
+    metadata = save_artifact(model, metadata, args.name, folder)
+    print(
+        f"wrote {folder}/{metadata['file']} ({metadata['size_bytes'] / 1e6:.1f} MB, "
+        f"{len(metadata['trusted_types'])} trusted types) and {args.name}.json"
+    )
+    print(f"rebuilt in {time.perf_counter() - t0:.0f} s (wall time)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

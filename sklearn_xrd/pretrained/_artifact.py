@@ -1,0 +1,193 @@
+"""The artifact format: a skops file plus a JSON file of metadata beside it.
+
+``<name>.skops`` holds the fitted model, written by :func:`skops.io.dump`;
+``<name>.json`` holds the training recipe, the scores and the list of types
+the skops file needs beyond skops' defaults (``trusted_types``), with the
+SHA-256 of the skops file. Loading never unpickles: the types the file asks
+for must all be in the stored list, and every stored type must belong to
+sklearn_xrd, scikit-learn, NumPy or SciPy (a hand-edited JSON cannot widen
+the list to arbitrary code).
+"""
+
+import hashlib
+import json
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+#: Modules whose types an artifact may ask to trust, whatever its JSON says.
+ALLOWED_MODULE_PREFIXES = ("sklearn_xrd.", "sklearn.", "numpy.", "scipy.")
+
+#: The artifacts shipped with the package, by name.
+ARTIFACTS = ("crystal-system",)
+
+_DATA = "data"
+
+
+def data_dir():
+    """Folder of the shipped artifacts (inside the installed package).
+
+    Returns
+    -------
+    path : pathlib.Path
+    """
+    return Path(str(resources.files("sklearn_xrd.pretrained").joinpath(_DATA)))
+
+
+def artifact_paths(name, folder=None):
+    """``(model_path, metadata_path)`` of the artifact ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Artifact name, e.g. ``"crystal-system"``.
+    folder : str or path-like, default=None
+        Where to look; the package's data folder when ``None``.
+
+    Returns
+    -------
+    model_path, metadata_path : pathlib.Path
+    """
+    folder = data_dir() if folder is None else Path(folder)
+    return folder / f"{name}.skops", folder / f"{name}.json"
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_types(types, path):
+    """Raise unless every type name belongs to an allowed module."""
+    bad = sorted(t for t in types if not str(t).startswith(ALLOWED_MODULE_PREFIXES))
+    if bad:
+        raise ValueError(
+            f"{path}: refusing to trust types outside "
+            f"{', '.join(p.rstrip('.') for p in ALLOWED_MODULE_PREFIXES)}: {bad}"
+        )
+
+
+def save_artifact(model, metadata, name, folder):
+    """Write ``model`` with skops and its metadata as JSON.
+
+    The types skops does not trust by default are listed with
+    :func:`skops.io.get_untrusted_types`, checked against
+    :data:`ALLOWED_MODULE_PREFIXES` and stored as ``trusted_types``; the
+    file's size and SHA-256 are stored as well.
+
+    Parameters
+    ----------
+    model : estimator
+        The fitted model.
+    metadata : dict
+        JSON-serialisable recipe and scores.
+    name : str
+        Artifact name (file stem).
+    folder : str or path-like
+        Output folder, created when absent.
+
+    Returns
+    -------
+    metadata : dict
+        What was written to the JSON file.
+    """
+    import skops.io as sio
+
+    model_path, metadata_path = artifact_paths(name, folder)
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    trusted = sorted(sio.get_untrusted_types(file=model_path))
+    _check_types(trusted, model_path)
+    metadata = {
+        **metadata,
+        "name": name,
+        "file": model_path.name,
+        "size_bytes": model_path.stat().st_size,
+        "sha256": _sha256(model_path),
+        "trusted_types": trusted,
+    }
+    metadata_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+    return metadata
+
+
+def load_metadata(name="crystal-system", *, folder=None):
+    """The JSON metadata of an artifact.
+
+    Parameters
+    ----------
+    name : str, default="crystal-system"
+        Artifact name.
+    folder : str or path-like, default=None
+        Where to look; the package's data folder when ``None``.
+
+    Returns
+    -------
+    metadata : dict
+        Recipe (``recipe``), package version, date, training time, grid,
+        ``low_certainty_threshold``, validation scores, ``trusted_types``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the artifact is absent (rebuild it with
+        ``python scripts/build_pretrained.py``).
+    """
+    if folder is None and name not in ARTIFACTS:
+        raise ValueError(f"unknown pretrained model {name!r}; choose from {ARTIFACTS}")
+    model_path, metadata_path = artifact_paths(name, folder)
+    for path in (model_path, metadata_path):
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path}: pretrained model {name!r} not found; rebuild it with "
+                "`python scripts/build_pretrained.py`"
+            )
+    try:
+        return json.loads(metadata_path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{metadata_path}: not valid JSON ({exc})") from None
+
+
+def load_artifact(name="crystal-system", *, folder=None):
+    """Load an artifact after checking its types; never unpickles.
+
+    Parameters
+    ----------
+    name : str, default="crystal-system"
+        Artifact name.
+    folder : str or path-like, default=None
+        Where to look; the package's data folder when ``None``.
+
+    Returns
+    -------
+    model : estimator
+    metadata : dict
+
+    Raises
+    ------
+    ValueError
+        When the file's checksum differs from the metadata's, or the file
+        asks for a type that is not in the stored ``trusted_types`` or not
+        from an allowed module.
+    """
+    import skops.io as sio
+
+    metadata = load_metadata(name, folder=folder)
+    model_path, _ = artifact_paths(name, folder)
+    if metadata.get("sha256") != _sha256(model_path):
+        raise ValueError(
+            f"{model_path}: checksum differs from the one in {name}.json; "
+            "the files do not belong together"
+        )
+    known = set(metadata.get("trusted_types", []))
+    _check_types(known, model_path)
+    untrusted = sio.get_untrusted_types(file=model_path)
+    unexpected = sorted(set(untrusted) - known)
+    if unexpected:
+        raise ValueError(
+            f"{model_path}: the file asks for types not in its trusted list: "
+            f"{unexpected}"
+        )
+    return sio.load(model_path, trusted=list(untrusted)), metadata

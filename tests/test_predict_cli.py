@@ -1,0 +1,147 @@
+"""``sklearn-xrd predict``: JSON and table output, wavelengths, bad files."""
+
+import json
+
+import numpy as np
+import pytest
+
+from sklearn_xrd.cli import main
+from sklearn_xrd.datasets import get_shared_data_dir
+from sklearn_xrd.utils import CRYSTAL_SYSTEMS
+
+
+def _peaks(x, positions):
+    return 100 * sum(np.exp(-0.5 * ((x - p) / 0.05) ** 2) for p in positions)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A file stating its wavelength, one that does not, and a corrupt one."""
+    x = np.arange(10.0, 85.0, 0.02)
+    stated = tmp_path / "stated.xy"
+    np.savetxt(
+        stated,
+        np.c_[x, _peaks(x, (21.4, 30.5, 37.6, 43.7, 49.3))],
+        header="synthetic; lambda=1.5406 A",
+    )
+    plain = tmp_path / "plain.xy"
+    np.savetxt(plain, np.c_[x, _peaks(x, (18.2, 25.9, 33.0, 36.7, 44.1))])
+    corrupt = tmp_path / "corrupt.xy"
+    corrupt.write_text("10.0 5\n10.02 six\nnot a pattern\n")
+    return stated, plain, corrupt
+
+
+def _run(capsys, *argv):
+    status = main(["predict", *map(str, argv)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _check_prediction(obj):
+    assert {"file", "prediction", "probabilities", "low_certainty"} <= set(obj)
+    assert obj["prediction"] in CRYSTAL_SYSTEMS
+    assert set(obj["probabilities"]) == set(CRYSTAL_SYSTEMS)
+    assert sum(obj["probabilities"].values()) == pytest.approx(1.0, abs=1e-6)
+    assert obj["prediction"] == max(obj["probabilities"], key=obj["probabilities"].get)
+    assert isinstance(obj["low_certainty"], bool)
+
+
+def test_json(files, capsys):
+    stated, plain, _ = files
+    status, out, err = _run(capsys, "--json", "--wavelength", "CuKa", stated, plain)
+    assert status == 0, err
+    results = json.loads(out)
+    assert [r["file"] for r in results] == [str(stated), str(plain)]
+    for obj in results:
+        _check_prediction(obj)
+        assert len(obj["top_k"]) == 3
+    assert results[0]["wavelength"] == pytest.approx(1.5406)
+    assert results[1]["wavelength"] == "CuKa"
+
+
+def test_cell(files, capsys):
+    from sklearn_xrd.models import CELL_KEYS
+
+    stated, _, _ = files
+    status, out, _ = _run(capsys, "--json", "--cell", stated)
+    assert status == 0
+    [obj] = json.loads(out)
+    assert set(obj["cell"]) == set(CELL_KEYS)
+    assert obj["cell"]["crystal_system"] == obj["prediction"]
+
+
+def test_table_and_top_k(files, capsys):
+    stated, _, _ = files
+    status, out, _ = _run(capsys, "--top-k", "2", stated)
+    assert status == 0
+    header, row = out.splitlines()[:2]
+    assert header.split()[:3] == ["file", "prediction", "certainty"]
+    assert row.startswith(str(stated))
+    assert row.count(",") == 1  # two classes listed
+
+
+def test_missing_wavelength_fails(files, capsys):
+    _, plain, _ = files
+    status, out, err = _run(capsys, "--json", plain)
+    assert status == 1
+    assert out == ""
+    assert str(plain) in err and "wavelength unknown" in err
+
+
+def test_bad_file_stops_without_keep_going(files, capsys):
+    stated, _, corrupt = files
+    status, out, err = _run(capsys, "--json", stated, corrupt)
+    assert status == 1
+    assert out == ""
+    assert str(corrupt) in err
+
+
+def test_keep_going_reports_and_continues(files, capsys):
+    stated, plain, corrupt = files
+    missing = stated.parent / "missing.xy"
+    status, out, err = _run(
+        capsys, "--json", "--keep-going", corrupt, stated, missing, plain
+    )
+    assert status == 1  # some files failed
+    results = json.loads(out)
+    assert [r["file"] for r in results] == list(
+        map(str, (corrupt, stated, missing, plain))
+    )
+    assert set(results[0]) == {"file", "error"} and str(corrupt) in results[0]["error"]
+    assert "wavelength unknown" in results[3]["error"]
+    assert str(missing) in results[2]["error"]
+    _check_prediction(results[1])
+    assert str(corrupt) in err and str(missing) in err
+
+
+def test_bad_arguments(files, capsys):
+    stated, _, _ = files
+    with pytest.raises(SystemExit) as exc:
+        main(["predict", "--wavelength", "banana", str(stated)])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["predict", "--top-k", "0", str(stated)])
+    capsys.readouterr()
+
+
+@pytest.mark.shared_data
+def test_every_measured_file(capsys):
+    shared = get_shared_data_dir()
+    if shared is None:
+        pytest.skip("no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
+    root = shared / "experimental"
+    paths = sorted(root.glob("rruff_dev/*.xy"))
+    paths += sorted(root.glob("crystalyze/*/*.xy"))
+    paths += sorted(root.glob("autoanalyzer_spectra/*.xy"))
+    assert len(paths) > 299
+    # the autoanalyzer files do not state their wavelength: Cu K-alpha
+    status, out, err = _run(
+        capsys, "--json", "--keep-going", "--wavelength", "CuKa", *paths
+    )
+    results = json.loads(out)
+    assert [r["file"] for r in results] == list(map(str, paths))
+    errors = [r for r in results if "error" in r]
+    assert not errors, errors[:3]
+    assert status == 0, err
+    for obj in results:
+        _check_prediction(obj)

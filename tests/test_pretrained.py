@@ -1,0 +1,170 @@
+"""The shipped crystal-system model: artifact, safety checks, predictions."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from sklearn_xrd._protocol import GRID
+from sklearn_xrd.pretrained import ARTIFACTS, load, load_metadata, predict_files
+from sklearn_xrd.pretrained._artifact import (
+    ALLOWED_MODULE_PREFIXES,
+    artifact_paths,
+    load_artifact,
+)
+from sklearn_xrd.simulation import grid
+from sklearn_xrd.utils import CRYSTAL_SYSTEMS
+
+METADATA_KEYS = {
+    "package_version",
+    "created",
+    "classes",
+    "grid",
+    "recipe",
+    "training_seconds",
+    "temperature",
+    "low_certainty_threshold",
+    "low_certainty_rule",
+    "calibration_scores",
+    "trusted_types",
+    "sha256",
+    "size_bytes",
+}
+
+
+def _patterns(n, random_state=0):
+    """``n`` patterns of random Gaussian peaks on the model grid."""
+    rng = np.random.default_rng(random_state)
+    x = grid(GRID["two_theta_range"], GRID["step"])
+    X = np.zeros((n, x.size), dtype=np.float32)
+    for row in X:
+        for center, height in zip(rng.uniform(10, 85, 12), rng.uniform(5, 100, 12)):
+            row += height * np.exp(-0.5 * ((x - center) / 0.06) ** 2)
+    return X
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load("crystal-system")
+
+
+def test_artifact_is_small():
+    model_path, _ = artifact_paths("crystal-system")
+    assert model_path.stat().st_size <= 20 * 1024 * 1024
+
+
+def test_artifact_types_are_all_known_and_ours():
+    model_path, _ = artifact_paths("crystal-system")
+    metadata = load_metadata()
+    untrusted = sio.get_untrusted_types(file=model_path)
+    assert set(untrusted) <= set(metadata["trusted_types"])
+    assert all(t.startswith(ALLOWED_MODULE_PREFIXES) for t in untrusted)
+
+
+def test_metadata():
+    metadata = load_metadata("crystal-system")
+    assert METADATA_KEYS <= set(metadata)
+    recipe = metadata["recipe"]
+    for key in ("seed", "n_per_class", "n_variants", "factory", "model"):
+        assert key in recipe
+    assert metadata["grid"]["n_points"] == 4251
+    assert metadata["grid"]["two_theta_range"] == [5.0, 90.0]
+    assert sorted(metadata["classes"]) == sorted(CRYSTAL_SYSTEMS)
+    assert 0 <= metadata["low_certainty_threshold"] <= 1
+    assert metadata["training_seconds"]["total"] > 0
+
+
+def test_unknown_name():
+    assert ARTIFACTS == ("crystal-system",)
+    with pytest.raises(ValueError, match="unknown pretrained model"):
+        load("space-group")
+
+
+def test_predictions_deterministic_and_calibrated(model):
+    X = _patterns(6)
+    proba = model.predict_proba(X)
+    assert proba.shape == (6, len(CRYSTAL_SYSTEMS))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_array_equal(model.predict(X), model.classes_[proba.argmax(1)])
+    again = load("crystal-system").predict_proba(X)
+    np.testing.assert_allclose(proba, again, rtol=1e-12, atol=1e-15)
+    assert model[-1].temperature_ > 0
+
+
+def _copy_artifact(tmp_path):
+    for path in artifact_paths("crystal-system"):
+        shutil.copy(path, tmp_path / path.name)
+    return artifact_paths("crystal-system", tmp_path)
+
+
+def test_loader_refuses_types_not_on_the_list(tmp_path):
+    _, metadata_path = _copy_artifact(tmp_path)
+    metadata = json.loads(metadata_path.read_text())
+    metadata["trusted_types"] = metadata["trusted_types"][1:]
+    metadata_path.write_text(json.dumps(metadata))
+    with pytest.raises(ValueError, match="not in its trusted list"):
+        load_artifact("crystal-system", folder=tmp_path)
+
+
+def test_loader_refuses_foreign_modules(tmp_path):
+    _, metadata_path = _copy_artifact(tmp_path)
+    metadata = json.loads(metadata_path.read_text())
+    metadata["trusted_types"].append("os.system")
+    metadata_path.write_text(json.dumps(metadata))
+    with pytest.raises(ValueError, match="refusing to trust"):
+        load_artifact("crystal-system", folder=tmp_path)
+
+
+def test_loader_checks_the_checksum(tmp_path):
+    model_path, _ = _copy_artifact(tmp_path)
+    with open(model_path, "ab") as f:
+        f.write(b"\0")
+    with pytest.raises(ValueError, match="checksum"):
+        load_artifact("crystal-system", folder=tmp_path)
+
+
+def test_predict_files(tmp_path, model):
+    x = np.arange(10.0, 80.0, 0.01)
+    # the same d-spacings seen with Mo K-alpha: 2-theta shrinks
+    y = sum(np.exp(-0.5 * ((x - p) / 0.05) ** 2) for p in (28.4, 47.3, 56.1, 69.1))
+    cu = tmp_path / "cu.xy"
+    np.savetxt(cu, np.c_[x, 100 * y], header="Cu Ka, lambda=1.5406 A")
+    plain = tmp_path / "plain.xy"
+    np.savetxt(plain, np.c_[x, 100 * y])
+    results = predict_files([cu, plain], wavelength="CuKa", top_k=2, model=model)
+    assert [r["file"] for r in results] == [str(cu), str(plain)]
+    assert results[0]["wavelength_source"] == "file"
+    assert results[1]["wavelength_source"] == "argument"
+    for r in results:
+        assert len(r["top_k"]) == 2
+        assert r["top_k"][0][0] == r["prediction"]
+        assert sum(r["probabilities"].values()) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="plain.xy: wavelength unknown"):
+        predict_files([plain], model=model)
+    [report] = predict_files([plain], model=model, errors="report")
+    assert set(report) == {"file", "error"}
+
+
+def test_recipe_factory_is_recorded():
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_xrd.pretrained._recipe import (
+        FACTORY,
+        FACTORY_PARAMS,
+        build_model,
+        describe_model,
+    )
+
+    model = build_model(random_state=0)
+    assert isinstance(model, Pipeline)
+    assert (
+        model[-1].get_params()["min_samples_leaf"]
+        == (FACTORY_PARAMS["classifier__min_samples_leaf"])
+    )
+    json.dumps(describe_model(model))
+    recipe = load_metadata()["recipe"]
+    assert recipe["factory"] == FACTORY
+    assert recipe["factory_params"]["n_estimators"] == FACTORY_PARAMS["n_estimators"]
