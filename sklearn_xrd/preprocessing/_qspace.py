@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval
 
 from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
+from ._peaks import find_peaks_2d
 
 
 def find_pattern_peaks(
@@ -55,25 +56,22 @@ def find_pattern_peaks(
     height = np.zeros((n_samples, n_peaks))
     if n_bins < 3 or n_peaks == 0:
         return two_theta, height
-    left, mid, right = X[:, :-2], X[:, 1:-1], X[:, 2:]
-    top = X.max(axis=1, keepdims=True)
-    is_peak = (mid > left) & (mid >= right) & (mid >= min_height * top) & (top > 0)
+    mask, offset = find_peaks_2d(X, min_height=min_height)
+    # edge bins have one neighbour only: no parabola, so no peak
+    mask[:, [0, -1]] = False
     # 2-theta beyond 180 degrees has no Bragg angle
-    last_bin = int(np.floor((180.0 - two_theta_start) / step)) - 1
-    if last_bin < n_bins - 2:
-        is_peak[:, max(last_bin, 0) :] = False
-    rank = np.cumsum(is_peak, axis=1)
-    is_peak &= rank <= n_peaks
-    rows, cols = np.nonzero(is_peak)
+    last_bin = int(np.floor((180.0 - two_theta_start) / step))
+    if last_bin < n_bins - 1:
+        mask[:, max(last_bin, 0) :] = False
+    rank = np.cumsum(mask, axis=1)
+    mask &= rank <= n_peaks
+    rows, cols = np.nonzero(mask)
     slot = rank[rows, cols] - 1
-    y0, y1, y2 = left[rows, cols], mid[rows, cols], right[rows, cols]
-    curvature = y0 - 2 * y1 + y2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = np.where(curvature < 0, 0.5 * (y0 - y2) / curvature, 0.0)
-    delta = np.clip(delta, -0.5, 0.5)
-    two_theta[rows, slot] = two_theta_start + step * (cols + 1 + delta)
+    delta = offset[rows, cols]
+    y0, y1, y2 = X[rows, cols - 1], X[rows, cols], X[rows, cols + 1]
+    two_theta[rows, slot] = two_theta_start + step * (cols + delta)
     vertex = y1 - 0.25 * (y0 - y2) * delta
-    height[rows, slot] = vertex / top[rows, 0]
+    height[rows, slot] = vertex / X.max(axis=1)[rows]
     return two_theta, height
 
 
