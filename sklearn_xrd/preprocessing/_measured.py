@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..simulation import WAVELENGTHS, grid, resolve_wavelength
 from ..utils._validation import validate_patterns
+from ._profiles import doublet_matrix
 
 _WAVELENGTH_CONSTRAINT = [
     StrOptions(set(WAVELENGTHS)),
@@ -578,21 +579,12 @@ class KAlpha2Stripper(_RowTransformer):
 
     def _doublet_matrix(self, n):
         """``M`` with ``doublet = X @ M``: identity plus the alpha2 partners."""
-        two_theta = self.two_theta_start + self.step * np.arange(n)
-        lam1 = resolve_wavelength(self.wavelength_alpha1)
-        lam2 = resolve_wavelength(self.wavelength_alpha2)
-        sin2 = lam2 / lam1 * np.sin(np.radians(two_theta) / 2)
-        src = np.flatnonzero(sin2 < 1.0)
-        partner = np.degrees(2 * np.arcsin(sin2[src]))
-        pos = (partner - self.two_theta_start) / self.step
-        lo = np.floor(pos).astype(np.int64)
-        frac = pos - lo
-        rows = np.concatenate([np.arange(n), src, src])
-        cols = np.concatenate([np.arange(n), lo, lo + 1])
-        vals = np.concatenate([np.ones(n), self.ratio * (1 - frac), self.ratio * frac])
-        inside = (cols >= 0) & (cols < n)
-        return sparse.csr_matrix(
-            (vals[inside], (rows[inside], cols[inside])), shape=(n, n)
+        return doublet_matrix(
+            self.two_theta_start + self.step * np.arange(n),
+            self.step,
+            ratio=self.ratio,
+            wavelength_alpha1=self.wavelength_alpha1,
+            wavelength_alpha2=self.wavelength_alpha2,
         )
 
     def _transform(self, X):

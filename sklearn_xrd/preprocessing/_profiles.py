@@ -145,6 +145,46 @@ def _apply_matrix(X, matrix):
     return out.toarray() if sparse.issparse(out) else np.asarray(out)
 
 
+def doublet_matrix(two_theta, step, *, ratio, wavelength_alpha1, wavelength_alpha2):
+    """``M`` with ``X @ M`` = X plus its K-alpha2 copy: identity plus the partners.
+
+    Bin ``j`` at ``2theta_1`` sends ``ratio`` of its intensity to
+    ``2theta_2 = 2 asin(lambda_2 / lambda_1 sin(theta_1))``, split linearly
+    between the two nearest bins; partners beyond 180 deg or past the grid
+    are dropped. Shared by :class:`KAlpha2Doublet` and the Rachinger
+    correction of :class:`~sklearn_xrd.preprocessing.KAlpha2Stripper`.
+
+    Parameters
+    ----------
+    two_theta : ndarray of shape (n_bins,)
+        The grid, degrees (evenly spaced by ``step``).
+    step : float
+        Grid spacing, degrees.
+    ratio : float
+        Intensity of K-alpha2 relative to K-alpha1.
+    wavelength_alpha1, wavelength_alpha2 : str or float
+        Tube lines or angstrom.
+
+    Returns
+    -------
+    M : scipy.sparse.csr_matrix of shape (n_bins, n_bins)
+    """
+    n = len(two_theta)
+    lam1 = resolve_wavelength(wavelength_alpha1)
+    lam2 = resolve_wavelength(wavelength_alpha2)
+    sin2 = lam2 / lam1 * np.sin(np.radians(two_theta) / 2)
+    src = np.flatnonzero(sin2 < 1.0)
+    partner = np.degrees(2 * np.arcsin(sin2[src]))
+    pos = (partner - two_theta[0]) / step if n else partner
+    lo = np.floor(pos).astype(np.int64)
+    frac = pos - lo
+    rows = np.concatenate([np.arange(n), src, src])
+    cols = np.concatenate([np.arange(n), lo, lo + 1])
+    vals = np.concatenate([np.ones(n), ratio * (1 - frac), ratio * frac])
+    inside = (cols >= 0) & (cols < n)
+    return sparse.csr_matrix((vals[inside], (rows[inside], cols[inside])), shape=(n, n))
+
+
 def _grid(start, step, n_bins):
     two_theta = start + step * np.arange(n_bins)
     if two_theta[-1] >= 180.0 or two_theta[0] <= 0.0:
@@ -432,21 +472,12 @@ class KAlpha2Doublet(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         X = validate_patterns(self, X, reset=True)
         n = X.shape[1]
-        two_theta = _grid(self.two_theta_start, self.step, n)
-        lam1 = resolve_wavelength(self.wavelength_alpha1)
-        lam2 = resolve_wavelength(self.wavelength_alpha2)
-        sin2 = lam2 / lam1 * np.sin(np.radians(two_theta) / 2)
-        src = np.flatnonzero(sin2 < 1.0)
-        partner = np.degrees(2 * np.arcsin(sin2[src]))
-        pos = (partner - self.two_theta_start) / self.step
-        lo = np.floor(pos).astype(np.int64)
-        frac = pos - lo
-        rows = np.concatenate([np.arange(n), src, src])
-        cols = np.concatenate([np.arange(n), lo, lo + 1])
-        vals = np.concatenate([np.ones(n), self.ratio * (1 - frac), self.ratio * frac])
-        inside = (cols >= 0) & (cols < n)
-        self.doublet_matrix_ = sparse.csr_matrix(
-            (vals[inside], (rows[inside], cols[inside])), shape=(n, n)
+        self.doublet_matrix_ = doublet_matrix(
+            _grid(self.two_theta_start, self.step, n),
+            self.step,
+            ratio=self.ratio,
+            wavelength_alpha1=self.wavelength_alpha1,
+            wavelength_alpha2=self.wavelength_alpha2,
         )
         return self
 
