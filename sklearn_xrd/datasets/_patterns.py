@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_memory
 from .. import __version__
 from ..simulation import grid, read_cif, resolve_wavelength
 from ..simulation._engine import simulate_patterns, structure_arrays
+from ..simulation._xrd import check_two_theta_range
 
 # Height of the strongest point of every (unperturbed) pattern.
 PATTERN_MAX = 100.0
@@ -65,21 +66,6 @@ def _check_augment(augment, n_variants, wavelength, start, step):
         augment = clone(augment)
     augment.set_params(n_variants=n_variants, keep_original=True)
     return _set_grid(augment, wavelength, start, step)
-
-
-def _check_range(two_theta_range):
-    try:
-        lo, hi = (float(v) for v in two_theta_range)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "two_theta_range must be a pair of numbers (min, max) in degrees, "
-            f"got {two_theta_range!r}"
-        ) from None
-    if not 0 <= lo < hi < 180:
-        raise ValueError(
-            f"two_theta_range must satisfy 0 <= min < max < 180, got {(lo, hi)}"
-        )
-    return lo, hi
 
 
 def _payload(item, index):
@@ -300,7 +286,7 @@ def make_patterns(
         raise ValueError(f"step must be a positive number, got {step!r}")
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-    lo, hi = _check_range(two_theta_range)
+    lo, hi = check_two_theta_range(two_theta_range)
     resolve_wavelength(wavelength)
     profile = _check_profile(profile, wavelength, lo, step)
     if profile is not None:  # fitted once here, applied batch by batch

@@ -18,6 +18,7 @@ from ..simulation import (
     resolve_wavelength,
 )
 from ..simulation._engine import simulate_patterns, structure_arrays
+from ..simulation._xrd import check_two_theta_range
 
 # Structures simulated per call of the engine (and per cache entry).
 _CHUNK = 2048
@@ -191,18 +192,7 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     def _check_range(self):
-        try:
-            lo, hi = (float(v) for v in self.two_theta_range)
-        except (TypeError, ValueError):
-            raise ValueError(
-                "two_theta_range must be a pair of numbers (min, max) in degrees, "
-                f"got {self.two_theta_range!r}"
-            ) from None
-        if not 0 <= lo < hi < 180:
-            raise ValueError(
-                f"two_theta_range must satisfy 0 <= min < max < 180, got {(lo, hi)}"
-            )
-        return lo, hi
+        return check_two_theta_range(self.two_theta_range)
 
     @property
     def two_theta_(self):

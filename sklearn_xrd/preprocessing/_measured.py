@@ -15,6 +15,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..simulation import WAVELENGTHS, grid, resolve_wavelength
+from ..simulation._xrd import check_two_theta_range
 from ..utils._validation import validate_patterns
 from ._profiles import doublet_matrix
 
@@ -22,21 +23,6 @@ _WAVELENGTH_CONSTRAINT = [
     StrOptions(set(WAVELENGTHS)),
     Interval(Real, 0, None, closed="neither"),
 ]
-
-
-def _check_range(two_theta_range):
-    try:
-        lo, hi = (float(v) for v in two_theta_range)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "two_theta_range must be a pair of numbers (min, max) in degrees, "
-            f"got {two_theta_range!r}"
-        ) from None
-    if not 0 <= lo < hi < 180:
-        raise ValueError(
-            f"two_theta_range must satisfy 0 <= min < max < 180, got {(lo, hi)}"
-        )
-    return lo, hi
 
 
 def resample_pattern(
@@ -90,7 +76,7 @@ def resample_pattern(
     """
     lam = resolve_wavelength(wavelength)
     target = resolve_wavelength(target_wavelength)
-    lo, hi = _check_range(two_theta_range)
+    lo, hi = check_two_theta_range(two_theta_range)
     if not (isinstance(step, Real) and step > 0):
         raise ValueError(f"step must be a positive number, got {step!r}")
     x = np.asarray(two_theta, dtype=np.float64).ravel()
@@ -209,7 +195,7 @@ class PatternResampler(TransformerMixin, BaseEstimator):
     @property
     def two_theta_(self):
         """The 2-theta grid of the output columns, degrees."""
-        return grid(_check_range(self.two_theta_range), self.step)
+        return grid(check_two_theta_range(self.two_theta_range), self.step)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
@@ -226,7 +212,7 @@ class PatternResampler(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        _check_range(self.two_theta_range)
+        check_two_theta_range(self.two_theta_range)
         return self
 
     def transform(self, X):
@@ -242,7 +228,7 @@ class PatternResampler(TransformerMixin, BaseEstimator):
         X_new : ndarray of shape (n_samples, n_bins)
         """
         self._validate_params()
-        lo, hi = _check_range(self.two_theta_range)
+        lo, hi = check_two_theta_range(self.two_theta_range)
         rows = []
         for i, (two_theta, intensity, own) in enumerate(_pairs(X)):
             lam = self.wavelength if self.wavelength is not None else own

@@ -38,6 +38,37 @@ _ABSENT = 1e-12
 _CHUNK_ENTRIES = 2_000_000
 
 
+def check_two_theta_range(two_theta_range):
+    """``(min, max)`` as floats, or ``ValueError`` saying what is wrong.
+
+    Parameters
+    ----------
+    two_theta_range : tuple of float
+        Degrees, ``0 <= min < max < 180``.
+
+    Returns
+    -------
+    lo, hi : float
+
+    Examples
+    --------
+    >>> check_two_theta_range((5, 90))
+    (5.0, 90.0)
+    """
+    try:
+        lo, hi = (float(v) for v in two_theta_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "two_theta_range must be a pair of numbers (min, max) in degrees, "
+            f"got {two_theta_range!r}"
+        ) from None
+    if not 0 <= lo < hi < 180:
+        raise ValueError(
+            f"two_theta_range must satisfy 0 <= min < max < 180, got {(lo, hi)}"
+        )
+    return lo, hi
+
+
 def grid(two_theta_range, step):
     """The 2-theta grid ``two_theta_range[0] + step * k`` that patterns live on.
 
