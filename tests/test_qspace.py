@@ -11,9 +11,11 @@ from sklearn_xrd.preprocessing._indexing_features import IndexingFeatures
 from sklearn_xrd.preprocessing._qspace import (
     QSpacePeaks,
     find_pattern_peaks,
+    kalpha2_ratio,
     qspace_features,
+    select_peaks,
 )
-from sklearn_xrd.simulation import grid, stick_pattern
+from sklearn_xrd.simulation import WAVELENGTHS, grid, stick_pattern
 from sklearn_xrd.utils.estimator_checks import expected_failed_checks
 
 NACL = Structure.from_spacegroup(
@@ -137,6 +139,58 @@ def test_indexing_features_on_nacl():
     assert row["tetragonal_c"] / row["tetragonal_a"] == pytest.approx(2**0.5, 1e-3)
     results = est.index_patterns(X)
     assert results[0]["cubic"]["hkl"][:2].tolist() == [[1, 1, 1], [2, 0, 0]]
+
+
+def _doublet(structure):
+    """K-alpha1 lines plus their K-alpha2 partners at half the height."""
+    one = _pattern(structure, wavelength=WAVELENGTHS["CuKa1"], fwhm=0.05)
+    return one + 0.5 * _pattern(structure, wavelength=WAVELENGTHS["CuKa2"], fwhm=0.05)
+
+
+def test_kalpha2_partners_are_dropped_before_indexing():
+    X = _doublet(NACL)[None, :]
+    tt, h = find_pattern_peaks(X, n_peaks=40)
+    kept, _ = select_peaks(tt, h, n_peaks=40, kalpha2=kalpha2_ratio("CuKa"))
+    # what is left are the peaks of the K-alpha1 lines alone
+    alone, _ = find_pattern_peaks(
+        _pattern(NACL, wavelength=WAVELENGTHS["CuKa1"], fwhm=0.05)[None], n_peaks=40
+    )
+    alone = alone[0][np.isfinite(alone[0])]
+    kept = kept[0][np.isfinite(kept[0])]
+    assert np.isfinite(tt[0]).sum() > len(kept)
+    assert len(kept) == len(alone)
+    np.testing.assert_allclose(kept, alone, atol=0.02)
+    plain = IndexingFeatures(systems=("cubic",)).fit_transform(X)
+    stripped = IndexingFeatures(systems=("cubic",), kalpha2="auto").fit_transform(X)
+    assert plain[0, 1] > 0  # the partners are unindexed
+    assert stripped[0, 1] == 0
+    assert stripped[0, 2] == pytest.approx(5.64, rel=2e-3)
+
+
+def test_strongest_peaks_pass_over_weak_bumps():
+    # weak bumps below the first line of NaCl push lines out of the first 8
+    x = grid((5.0, 90.0), 0.02)
+    X = _pattern(NACL).copy()
+    for centre in (7.0, 9.5, 12.0, 14.5, 17.0, 19.5, 22.0):
+        X += 0.015 * np.exp(-0.5 * ((x - centre) / 0.04) ** 2)
+    first = IndexingFeatures(n_peaks=8, systems=("cubic",)).fit_transform(X[None])
+    strongest = IndexingFeatures(
+        n_peaks=8, systems=("cubic",), peak_order="strongest"
+    ).fit_transform(X[None])
+    assert first[0, 1] >= 5
+    assert strongest[0, 1] == 0
+    assert strongest[0, 2] == pytest.approx(5.64, rel=1e-3)
+
+
+def test_select_peaks_keeps_angle_order_and_pads():
+    tt = np.array([[10.0, 20.0, 30.0, np.nan], [15.0, np.nan, np.nan, np.nan]])
+    h = np.array([[0.1, 1.0, 0.5, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    out, out_h = select_peaks(tt, h, n_peaks=2, order="strongest")
+    np.testing.assert_array_equal(out[0], [20.0, 30.0])
+    assert out[1, 0] == 15.0 and np.isnan(out[1, 1])
+    assert out_h[1, 1] == 0.0
+    with pytest.raises(ValueError, match="order"):
+        select_peaks(tt, h, order="height")
 
 
 def test_indexing_features_n_jobs():

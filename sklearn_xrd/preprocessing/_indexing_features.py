@@ -5,12 +5,12 @@ from numbers import Integral, Real
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..indexing import SYSTEMS, index_peaks
 from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
-from ._qspace import find_pattern_peaks
+from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
 
 _PER_SYSTEM = ("m20", "n_unindexed", "a", "b", "c", "alpha", "beta", "gamma", "volume")
 
@@ -58,6 +58,15 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         Grid spacing, in degrees.
     min_height : float, default=0.01
         Smallest peak height as a fraction of the pattern's maximum.
+    peak_order : {"angle", "strongest"}, default="angle"
+        Which ``n_peaks`` peaks are indexed: the lowest-angle ones (the usual
+        choice for clean data) or the strongest ones, in angle order (robust
+        to weak spurious bumps in measured data); see :func:`select_peaks`.
+    kalpha2 : "auto", float or None, default=None
+        Drop peaks at the K-alpha2 place of a stronger peak before indexing:
+        ``"auto"`` takes ``lambda2 / lambda1`` from ``wavelength`` when it is
+        a K-alpha line name (nothing is dropped for a number), a float gives
+        that ratio, None keeps every peak.
     max_zero_shift : float, default=0.1
         Largest zero shift (degrees 2-theta) the refinement may fit.
     max_volume : float, default=4000.0
@@ -115,6 +124,8 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         "two_theta_start": [Interval(Real, 0, 180, closed="left")],
         "step": [Interval(Real, 0, None, closed="neither")],
         "min_height": [Interval(Real, 0, 1, closed="both")],
+        "peak_order": [StrOptions({"angle", "strongest"})],
+        "kalpha2": [StrOptions({"auto"}), Interval(Real, 1, None, closed="left"), None],
         "max_zero_shift": [Interval(Real, 0, None, closed="left")],
         "max_volume": [Interval(Real, 0, None, closed="neither")],
         "n_jobs": [Integral, None],
@@ -130,6 +141,8 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         two_theta_start=5.0,
         step=0.02,
         min_height=0.01,
+        peak_order="angle",
+        kalpha2=None,
         max_zero_shift=0.1,
         max_volume=4000.0,
         n_jobs=None,
@@ -141,6 +154,8 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         self.two_theta_start = two_theta_start
         self.step = step
         self.min_height = min_height
+        self.peak_order = peak_order
+        self.kalpha2 = kalpha2
         self.max_zero_shift = max_zero_shift
         self.max_volume = max_volume
         self.n_jobs = n_jobs
@@ -189,12 +204,19 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         """
         X = validate_patterns(self, X, reset=False)
         self._check_params()
-        tt, _ = find_pattern_peaks(
+        # every peak, so that K-alpha2 partners and weak bumps can be passed over
+        tt, height = find_pattern_peaks(
             X,
             two_theta_start=self.two_theta_start,
             step=self.step,
             min_height=self.min_height,
-            n_peaks=self.n_peaks,
+            n_peaks=X.shape[1] // 2,
+        )
+        ratio = (
+            kalpha2_ratio(self.wavelength) if self.kalpha2 == "auto" else self.kalpha2
+        )
+        tt, _ = select_peaks(
+            tt, height, n_peaks=self.n_peaks, order=self.peak_order, kalpha2=ratio
         )
         kwargs = dict(
             wavelength=resolve_wavelength(self.wavelength),

@@ -75,6 +75,120 @@ def find_pattern_peaks(
     return two_theta, height
 
 
+def kalpha2_ratio(wavelength):
+    """``lambda(K-alpha2) / lambda(K-alpha1)`` of a tube line, or None.
+
+    Parameters
+    ----------
+    wavelength : str or float
+        A K-alpha line of :data:`~sklearn_xrd.simulation.WAVELENGTHS` (``"CuKa"``,
+        ``"CuKa1"``, ...) or a number (then nothing is known: None).
+
+    Returns
+    -------
+    ratio : float or None
+
+    Examples
+    --------
+    >>> round(kalpha2_ratio("CuKa"), 5)
+    1.00249
+    >>> kalpha2_ratio(1.0) is None
+    True
+    """
+    if not isinstance(wavelength, str) or "Ka" not in wavelength:
+        return None
+    tube = wavelength.split("Ka")[0]
+    lines = {k: resolve_wavelength(tube + k) for k in ("Ka1", "Ka2")}
+    return lines["Ka2"] / lines["Ka1"]
+
+
+def select_peaks(two_theta, height, *, n_peaks=20, order="angle", kalpha2=None):
+    """Choose the peaks to index from each row of a peak list.
+
+    Measured patterns hold peaks that a simulation does not: the K-alpha2
+    partner of every strong line (resolved above about 40 degrees with copper)
+    and weak bumps of noise. Both break an indexing of the first lines, so
+    partners can be dropped and the strongest peaks kept instead of the
+    lowest-angle ones.
+
+    Parameters
+    ----------
+    two_theta : ndarray of shape (n_samples, n_found)
+        Peak positions in degrees, ascending in each row; NaN is padding at the
+        end of a row.
+    height : ndarray of shape (n_samples, n_found)
+        Peak heights.
+    n_peaks : int, default=20
+        Peaks kept per row.
+    order : {"angle", "strongest"}, default="angle"
+        ``"angle"`` keeps the lowest-angle peaks, ``"strongest"`` the highest
+        ones; either way they are returned in ascending angle.
+    kalpha2 : float or None, default=None
+        ``lambda2 / lambda1`` (see :func:`kalpha2_ratio`): a peak is dropped when
+        it lies where the K-alpha2 partner of a peak at least 1.25 times higher
+        falls (``2 asin(ratio sin(theta))``, within a third of the
+        doublet's splitting plus 0.01 degree). None keeps every peak.
+
+    Returns
+    -------
+    two_theta : ndarray of shape (n_samples, n_peaks)
+        NaN where a row has fewer peaks.
+    height : ndarray of shape (n_samples, n_peaks)
+        0 where padded.
+
+    Examples
+    --------
+    >>> tt = np.array([[30.0, 50.0, 50.15, 60.0]])
+    >>> h = np.array([[1.0, 0.8, 0.4, 0.05]])
+    >>> out, _ = select_peaks(tt, h, n_peaks=3, kalpha2=kalpha2_ratio("CuKa"))
+    >>> out.tolist()
+    [[30.0, 50.0, 60.0]]
+    >>> select_peaks(tt, h, n_peaks=2, order="strongest")[0].tolist()
+    [[30.0, 50.0]]
+    """
+    if order not in ("angle", "strongest"):
+        raise ValueError(f"order must be 'angle' or 'strongest', got {order!r}")
+    two_theta = np.asarray(two_theta, dtype=float)
+    height = np.asarray(height, dtype=float)
+    keep = np.isfinite(two_theta)
+    width = int(keep.sum(axis=1).max(initial=0))
+    if kalpha2 is not None and len(two_theta) > 64:  # bound the pairwise arrays
+        parts = [
+            select_peaks(
+                two_theta[i : i + 64],
+                height[i : i + 64],
+                n_peaks=n_peaks,
+                order=order,
+                kalpha2=kalpha2,
+            )
+            for i in range(0, len(two_theta), 64)
+        ]
+        return tuple(np.concatenate(p) for p in zip(*parts))
+    # the padding is at the end of each row (NaN sorts last)
+    two_theta, height, keep = two_theta[:, :width], height[:, :width], keep[:, :width]
+    if kalpha2 is not None:
+        sin2 = kalpha2 * np.sin(np.radians(np.nan_to_num(two_theta)) / 2)
+        partner = np.degrees(2 * np.arcsin(np.clip(sin2, -1, 1)))
+        window = (partner - two_theta) / 3 + 0.01
+        # pair (i, j): peak j sits at the K-alpha2 place of a stronger peak i
+        hit = np.abs(two_theta[:, None, :] - partner[:, :, None]) <= window[:, :, None]
+        hit &= height[:, None, :] * 1.25 <= height[:, :, None]
+        hit &= keep[:, :, None] & (sin2 < 1)[:, :, None]
+        keep &= ~hit.any(axis=1)
+    score = np.where(keep, height if order == "strongest" else -two_theta, -np.inf)
+    rank = np.argsort(-score, axis=1, kind="stable")[:, :n_peaks]
+    chosen = np.take_along_axis(keep, rank, axis=1)
+    tt = np.where(chosen, np.take_along_axis(two_theta, rank, axis=1), np.nan)
+    hh = np.where(chosen, np.take_along_axis(height, rank, axis=1), 0.0)
+    by_angle = np.argsort(np.where(chosen, tt, np.inf), axis=1, kind="stable")
+    out_tt = np.full((len(two_theta), n_peaks), np.nan)
+    out_h = np.zeros((len(two_theta), n_peaks))
+    w = tt.shape[1]
+    out_tt[:, :w] = np.take_along_axis(tt, by_angle, axis=1)
+    out_h[:, :w] = np.take_along_axis(hh, by_angle, axis=1)
+    return out_tt, out_h
+
+
 def qspace_features(two_theta, height=None, *, n_peaks=20, wavelength="CuKa"):
     """Q-space features of peak lists: Q, ratios to the first Q, intensities.
 
