@@ -42,6 +42,7 @@ PERTURBATIONS = (
     "impurity_peaks",
     "poisson_noise",
     "gaussian_noise",
+    "kalpha2",
 )
 
 
@@ -134,6 +135,32 @@ def test_zero_shift_of_0_2_degrees_moves_a_peak_10_bins():
     assert np.argmax(X_res[0]) - np.argmax(X[0]) == 10
     assert_allclose(X_res[0, 10:], X[0, :-10], atol=1e-12)
     assert_allclose(shift_pattern(X, -0.2)[0, :-10], X[0, 10:], atol=1e-12)
+
+
+def test_kalpha2_partner_at_bragg_angle_with_drawn_ratio():
+    # one sharp line at 60 deg; its K-alpha2 partner follows Bragg's law with
+    # lambda2 / lambda1 and carries the drawn fraction of the intensity
+    X = _peaks(60.0, fwhm=0.05)
+    X_res, _ = _only(kalpha2=(0.5, 0.5)).fit_resample(X, [0])
+    theta2 = math.asin(
+        WAVELENGTHS["CuKa2"] / WAVELENGTHS["CuKa1"] * math.sin(math.radians(30.0))
+    )
+    partner = math.degrees(2 * theta2)
+    assert 0.15 < partner - 60.0 < 0.2
+    extra = X_res[0] - X[0]
+    peak = START + STEP * np.sum(np.arange(N_BINS) * extra) / extra.sum()
+    assert abs(peak - partner) < 0.01
+    assert_allclose(extra.sum(), 0.5 * X[0].sum(), rtol=1e-3)
+    # scale restored: the strongest bin is unchanged (the pair is resolved)
+    assert_allclose(X_res[0].max(), X[0].max(), rtol=0.02)
+
+
+def test_kalpha2_needs_a_tube_line():
+    X, y = _xy()
+    with pytest.raises(ValueError, match="K-alpha tube line"):
+        PatternAugmenter(wavelength=1.5406).fit_resample(X, y)
+    out, _ = PatternAugmenter(wavelength=1.5406, kalpha2=None).fit_resample(X, y)
+    assert out.shape == (5 * len(X), X.shape[1])
 
 
 @pytest.mark.parametrize("strain", [-0.01, 0.005, 0.02])

@@ -6,11 +6,14 @@ from numbers import Integral, Real
 import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.utils._validation import ArraysTransformer
+from scipy import sparse
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
+from ..preprocessing._profiles import doublet_matrix
+from ..preprocessing._qspace import kalpha2_ratio
 from ..simulation import resolve_wavelength
 from ..utils._validation import check_finite_rows
 from ._perturbations import (
@@ -47,6 +50,7 @@ _RANGE_BOUNDS = {
     "impurity_peaks": (0.0, True),
     "poisson_noise": (0.0, False),
     "gaussian_noise": (0.0, True),
+    "kalpha2": (0.0, True),
 }
 # Each perturbation draws from its own stream, so switching one off leaves the
 # draws of the others unchanged.
@@ -95,7 +99,7 @@ class PatternAugmenter(BaseSampler):
        interpolation of the pattern);
     2. preferred orientation (a smooth intensity modulation) and impurity
        peaks;
-    3. crystallite-size broadening;
+    3. crystallite-size broadening, then the K-alpha2 partner of every line;
     4. background and amorphous hump;
     5. rescaling, so that each variant's largest absolute value equals its
        original's;
@@ -145,6 +149,12 @@ class PatternAugmenter(BaseSampler):
         follows.
     gaussian_noise : tuple of float or None, default=(0.0, 0.005)
         Standard deviation of white noise, as a fraction of the maximum.
+    kalpha2 : tuple of float or None, default=(0.0, 0.5)
+        Intensity of the K-alpha2 line relative to K-alpha1 (0.5 for an
+        unfiltered copper tube, 0 behind a primary monochromator): every bin
+        also sends this fraction of its intensity to
+        ``2 asin(lambda2 / lambda1 sin(theta))``. Needs ``wavelength`` to name
+        a K-alpha line (``"CuKa"``, ``"MoKa"``, ...); set None otherwise.
     wavelength : str or float, default="CuKa"
         Tube line or angstrom (Scherrer widths, hump position).
     two_theta_start : float, default=5.0
@@ -218,6 +228,7 @@ class PatternAugmenter(BaseSampler):
         "n_impurity_peaks": [Interval(Integral, 1, None, closed="left")],
         "poisson_noise": [tuple, None],
         "gaussian_noise": [tuple, None],
+        "kalpha2": [tuple, None],
         "wavelength": [str, Interval(Real, 0, None, closed="neither")],
         "two_theta_start": [Interval(Real, 0, 180, closed="neither")],
         "step": [Interval(Real, 0, None, closed="neither")],
@@ -243,6 +254,7 @@ class PatternAugmenter(BaseSampler):
         n_impurity_peaks=3,
         poisson_noise=(1e3, 1e5),
         gaussian_noise=(0.0, 0.005),
+        kalpha2=(0.0, 0.5),
         wavelength="CuKa",
         two_theta_start=5.0,
         step=0.02,
@@ -264,6 +276,7 @@ class PatternAugmenter(BaseSampler):
         self.n_impurity_peaks = n_impurity_peaks
         self.poisson_noise = poisson_noise
         self.gaussian_noise = gaussian_noise
+        self.kalpha2 = kalpha2
         self.wavelength = wavelength
         self.two_theta_start = two_theta_start
         self.step = step
@@ -287,6 +300,11 @@ class PatternAugmenter(BaseSampler):
             )
         self._check_ranges()
         resolve_wavelength(self.wavelength)
+        if self.kalpha2 is not None and kalpha2_ratio(self.wavelength) is None:
+            raise ValueError(
+                "kalpha2 needs wavelength to name a K-alpha tube line such as "
+                f"'CuKa', got wavelength={self.wavelength!r}; set kalpha2=None"
+            )
         return X, y
 
     def _check_ranges(self):
@@ -401,6 +419,18 @@ class PatternAugmenter(BaseSampler):
                 wavelength=self.wavelength,
                 **grid,
             )
+        if r["kalpha2"] is not None:
+            ratio = _uniform(rng["kalpha2"], r["kalpha2"], m)
+            tt = _two_theta(out, self.two_theta_start, self.step)
+            tube = self.wavelength.split("Ka")[0]
+            partners = doublet_matrix(
+                tt,
+                self.step,
+                ratio=1.0,
+                wavelength_alpha1=tube + "Ka1",
+                wavelength_alpha2=tube + "Ka2",
+            ) - sparse.identity(len(tt), format="csr")
+            out = out + ratio[:, None] * np.asarray(partners.T @ out.T).T
         if r["background"] is not None:
             g = rng["background"]
             height = _uniform(g, r["background"], m)
