@@ -110,6 +110,41 @@ def test_exact_lines_index_true_cell(system):
     _assert_best_of_its_rank(results, system)
 
 
+# Orthorhombic cells whose first lines leave an axis undetermined: absences
+# (Pnma, Cmcm) or a long axis (first lines 00l, 0kl with l = 2, 3) make the
+# trial cells come out with that axis halved or wrong, which the rescaled
+# trials and the 012-type lines of the search repair.
+ABSENCES = {
+    "Pnma perovskite": Structure.from_spacegroup(
+        "Pnma",
+        Lattice.orthorhombic(5.61, 7.71, 5.38),
+        ["Gd", "Fe", "O", "O"],
+        [[0.06, 0.25, 0.99], [0, 0, 0.5], [0.47, 0.25, 0.09], [0.3, 0.05, 0.7]],
+    ),
+    "Cmcm, long b": Structure.from_spacegroup(
+        "Cmcm",
+        Lattice.orthorhombic(3.86, 11.32, 4.04),
+        ["Ca", "Si"],
+        [[0, 0.14, 0.25], [0, 0.43, 0.25]],
+    ),
+    "Pnma, long c": Structure.from_spacegroup(
+        "Pnma",
+        Lattice.orthorhombic(3.25, 4.77, 10.45),
+        ["Sn", "S"],
+        [[0.12, 0.25, 0.12], [0.48, 0.25, 0.85]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ABSENCES))
+def test_orthorhombic_with_absences_or_long_axis(name):
+    structure = ABSENCES[name]
+    tt, _ = _lines(structure, rel=1e-2)
+    res = index_peaks(tt, systems=["orthorhombic"], wavelength=WAVELENGTH)
+    assert res["orthorhombic"]["n_unindexed"] == 0
+    _assert_same_lattice(res["orthorhombic"]["cell"], structure)
+
+
 def _impurity(structure, lo, hi):
     """A 2-theta between ``lo`` and ``hi`` far from every line of the lattice
     (systematically absent ones included)."""

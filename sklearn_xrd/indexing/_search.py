@@ -166,6 +166,10 @@ def _base_rows(system):
     if system == "orthorhombic":
         rows = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]]
         rows += [[1, 1, 1], [4, 0, 0], [0, 4, 0], [0, 0, 4]]
+        # one index 2 beside a 1 (012, 102, ...), and 003: the first lines of
+        # cells with one long axis or with absences
+        rows += sorted(set(itertools.permutations([0, 1, 4])))
+        rows += [[9, 0, 0], [0, 9, 0], [0, 0, 9]]
         return np.array(rows, dtype=float)
     # monoclinic, first step: lines with hl = 0, in (h^2, k^2, l^2)
     rows = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1]]
@@ -472,17 +476,23 @@ def _refine(system, params, q, tol, g, max_zero_shift, n_rounds=3):
     }
 
 
-def _halved_axes(system, params):
-    """Trial cells with one axis halved: a supercell's refinement may stall."""
+def _rescaled_axes(system, params):
+    """Trial cells with one axis halved or doubled.
+
+    A supercell's refinement may stall; a sub-cell (one axis halved, as the
+    absences of a centred or screw-axis cell suggest from the first lines)
+    indexes most peaks but not all, and doubling that axis explains the rest.
+    """
     p = params.shape[1]
     n_axes = {"monoclinic": 3}.get(system, p)
     out = []
-    for i in range(n_axes):
-        scaled = params.copy()
-        scaled[:, i] *= 4
-        if system == "monoclinic" and i != 1:
-            scaled[:, 3] *= 2
-        out.append(scaled)
+    for factor in (4.0, 0.25):
+        for i in range(n_axes):
+            scaled = params.copy()
+            scaled[:, i] *= factor
+            if system == "monoclinic" and i != 1:
+                scaled[:, 3] *= math.sqrt(factor)
+            out.append(scaled)
     return np.concatenate(out)
 
 
@@ -574,6 +584,6 @@ def index_peaks(
         if len(trials) == 0:
             results[system] = _empty_result(system, len(q))
             continue
-        trials = np.concatenate([trials, _halved_axes(system, trials[:3])])
+        trials = np.concatenate([trials, _rescaled_axes(system, trials)])
         results[system] = _refine(system, trials, q, tol, g, max_zero_shift)
     return results
