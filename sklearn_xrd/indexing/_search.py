@@ -471,6 +471,9 @@ def _refine(system, params, q, tol, g, max_zero_shift, n_rounds=3):
         "params": params[best],
         "cell": cell_from_coefficients(metric_coefficients(system, params[best])),
         "zero_shift": float(zero[best]),
+        "mean_error": float(
+            np.abs(resid[best] / g)[ok[best]].mean() if ok[best].any() else np.nan
+        ),
         "hkl": np.where(ok[best][:, None], hkl[line[best]], 0).astype(int),
         "indexed": ok[best],
     }
@@ -505,6 +508,7 @@ def _empty_result(system, n):
         "params": np.full(p, np.nan),
         "cell": np.full(7, np.nan),
         "zero_shift": 0.0,
+        "mean_error": np.nan,
         "hkl": np.zeros((n, 3), dtype=int),
         "indexed": np.zeros(n, dtype=bool),
     }
@@ -552,7 +556,10 @@ def index_peaks(
         ``cell`` (a, b, c, alpha, beta, gamma, volume; NaN when nothing was
         found; hexagonal axes for rhombohedral), ``params`` (the system's Q
         metric parameters), ``zero_shift`` (degrees; observed minus true),
-        ``hkl`` (one index triple per peak, zeros where unindexed) and
+        ``mean_error`` (mean distance in degrees 2-theta between the indexed
+        peaks and their lines, after the zero shift; NaN when nothing was
+        indexed: a pseudo-symmetric cell indexes within the tolerance but
+        with larger errors than its true system), ``hkl`` (one index triple per peak, zeros where unindexed) and
         ``indexed`` (bool per peak).
 
     Examples

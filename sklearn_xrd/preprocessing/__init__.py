@@ -13,7 +13,13 @@ from ._measured import (
 from ._normalizer import Normalizer
 from ._peaks import PeakExtractor, find_peaks_2d
 from ._profiles import KAlpha2Doublet, PseudoVoigtProfile, caglioti_fwhm, scherrer_fwhm
-from ._qspace import QSpacePeaks, find_pattern_peaks, qspace_features
+from ._qspace import (
+    QSpacePeaks,
+    find_pattern_peaks,
+    kalpha2_ratio,
+    qspace_features,
+    select_peaks,
+)
 
 __all__ = [
     "BackgroundRemover",
@@ -32,6 +38,8 @@ __all__ = [
     "caglioti_fwhm",
     "find_pattern_peaks",
     "find_peaks_2d",
+    "kalpha2_ratio",
     "qspace_features",
     "scherrer_fwhm",
+    "select_peaks",
 ]

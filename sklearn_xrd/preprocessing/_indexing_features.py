@@ -12,20 +12,34 @@ from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
 from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
 
-_PER_SYSTEM = ("m20", "n_unindexed", "a", "b", "c", "alpha", "beta", "gamma", "volume")
+_PER_SYSTEM = (
+    "m20",
+    "n_unindexed",
+    "mean_error",
+    "a",
+    "b",
+    "c",
+    "alpha",
+    "beta",
+    "gamma",
+    "volume",
+)
 
 
 def _index_rows(two_theta, systems, kwargs):
     return [index_peaks(tt, systems=systems, **kwargs) for tt in two_theta]
 
 
-def _features(results, systems):
+def _features(results, systems, tolerance):
     out = np.zeros((len(results), len(systems) * len(_PER_SYSTEM)))
     for i, res in enumerate(results):
         row = []
         for system in systems:
             r = res[system]
+            error = r["mean_error"]
             row += [np.log10(1.0 + r["fom"]), r["n_unindexed"]]
+            # no indexed peak: the worst error the tolerance allows
+            row += [error if np.isfinite(error) else tolerance]
             row += list(np.nan_to_num(r["cell"], nan=0.0))
         out[i] = row
     return out
@@ -86,11 +100,15 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Nine columns per system, named ``{system}_{what}``: ``m20`` is
+    Ten columns per system, named ``{system}_{what}``: ``m20`` is
     ``log10(1 + M)`` with M the figure of merit of
     :func:`~sklearn_xrd.indexing.index_peaks` (de Wolff's M_N times the
-    indexed fraction to the fourth power), ``n_unindexed`` the number of peaks
-    the best cell leaves unexplained, then the best cell ``a, b, c`` (angstrom),
+    indexed fraction to the sixth power), ``n_unindexed`` the number of peaks
+    the best cell leaves unexplained, ``mean_error`` the mean distance in
+    degrees 2-theta between the indexed peaks and their lines (``tolerance``
+    when nothing was indexed; a pseudo-cubic tetragonal pattern indexes as
+    cubic within the tolerance, but with larger errors than as tetragonal),
+    then the best cell ``a, b, c`` (angstrom),
     ``alpha, beta, gamma`` (degrees) and ``volume`` (cubic angstrom); cell
     columns are 0 when no cell was found. Rhombohedral cells are given in
     hexagonal axes; monoclinic cells have b unique and beta >= 90.
@@ -111,8 +129,8 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
     >>> est = IndexingFeatures(systems=("cubic", "tetragonal"))
     >>> Xt = est.fit_transform(X[None, :])
     >>> Xt.shape
-    (1, 18)
-    >>> round(float(Xt[0, 2]), 2)  # cubic_a
+    (1, 20)
+    >>> round(float(Xt[0, 3]), 2)  # cubic_a
     5.64
     """
 
@@ -245,9 +263,9 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray of shape (n_samples, 9 * len(systems))
+        features : ndarray of shape (n_samples, 10 * len(systems))
         """
-        return _features(self.index_patterns(X), tuple(self.systems))
+        return _features(self.index_patterns(X), tuple(self.systems), self.tolerance)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns, such as ``cubic_m20`` or ``monoclinic_beta``.
