@@ -9,6 +9,7 @@ crystal system from the indexing search.
 from ._cell import CELL_KEYS, predict_cell
 from ._clean import PeakCleaner
 from ._factories import (
+    MEASURED_INDEXING,
     MODELS,
     downsample,
     make_frontend,
@@ -22,6 +23,7 @@ from ._factories import (
 
 __all__ = [
     "CELL_KEYS",
+    "MEASURED_INDEXING",
     "MODELS",
     "PeakCleaner",
     "downsample",
