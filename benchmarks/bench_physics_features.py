@@ -136,8 +136,8 @@ class _Features:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-per-class", type=int, default=100)
-    parser.add_argument("--n-variants", type=int, default=4)
+    parser.add_argument("--n-per-class", type=int, default=300)
+    parser.add_argument("--n-variants", type=int, default=2)
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")

@@ -559,8 +559,8 @@ def index_peaks(
         ``mean_error`` (mean distance in degrees 2-theta between the indexed
         peaks and their lines, after the zero shift; NaN when nothing was
         indexed: a pseudo-symmetric cell indexes within the tolerance but
-        with larger errors than its true system), ``hkl`` (one index triple per peak, zeros where unindexed) and
-        ``indexed`` (bool per peak).
+        with larger errors than its true system), ``hkl`` (one index triple
+        per peak, zeros where unindexed) and ``indexed`` (bool per peak).
 
     Examples
     --------
