@@ -69,8 +69,8 @@ def demo_model(random_state=0, n_jobs=None):
 def run_demo(
     output="demo_output",
     *,
-    n_per_class=60,
-    n_variants=3,
+    n_per_class=100,
+    n_variants=2,
     test_sets=("prototypes", "mp20_dev", "rruff_dev"),
     random_state=0,
     n_jobs=None,
@@ -90,9 +90,9 @@ def run_demo(
     ----------
     output : str or path-like, default="demo_output"
         Folder for the PNG files and ``predictions.csv``.
-    n_per_class : int, default=60
+    n_per_class : int, default=100
         Synthetic crystals per crystal system.
-    n_variants : int, default=3
+    n_variants : int, default=2
         Augmented copies per crystal.
     test_sets : tuple of str, default=("prototypes", "mp20_dev", "rruff_dev")
         Which real test sets to use (those absent are reported and skipped).
