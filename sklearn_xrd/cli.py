@@ -4,6 +4,16 @@ import argparse
 import sys
 
 
+def _defaults(name):
+    """Keyword defaults of ``sklearn_xrd._demo.<name>`` (one source of truth)."""
+    import inspect
+
+    from . import _demo
+
+    params = inspect.signature(getattr(_demo, name)).parameters
+    return {k: p.default for k, p in params.items()}
+
+
 def _demo(args):
     from ._demo import run_demo
 
@@ -155,8 +165,9 @@ def build_parser():
         help="train on synthetic crystals, test on real structures and patterns",
     )
     demo.add_argument("--output", default="demo_output", help="folder for the outputs")
-    demo.add_argument("--n-per-class", type=int, default=60)
-    demo.add_argument("--n-variants", type=int, default=3)
+    demo_defaults = _defaults("run_demo")
+    demo.add_argument("--n-per-class", type=int, default=demo_defaults["n_per_class"])
+    demo.add_argument("--n-variants", type=int, default=demo_defaults["n_variants"])
     demo.add_argument(
         "--test-sets",
         default="prototypes,mp20_dev,rruff_dev",
