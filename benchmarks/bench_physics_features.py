@@ -20,7 +20,8 @@ for the true crystal system against the conventional standard cell of pymatgen
 
 Generated training data, test sets and feature blocks are cached with
 joblib.Memory under ``--cache`` (each feature block is computed once per data
-set and shared by the models that use it), so reruns are fast.
+set and shared by the models that use it), so reruns are fast; the keys hold a
+fingerprint of the package's source, so a code change recomputes them.
 
 Run::
 
@@ -50,16 +51,17 @@ from sklearn_xrd.models import (
     predict_cell,
 )
 from sklearn_xrd.preprocessing import IndexingFeatures
+from sklearn_xrd.utils._fingerprint import source_fingerprint
 
 
-def _training_set(n_per_class, n_variants, random_state, n_jobs):
+def _training_set(n_per_class, n_variants, random_state, n_jobs, fingerprint):
     b = synthetic_training_set(
         n_per_class, n_variants=n_variants, random_state=random_state, n_jobs=n_jobs
     )
     return {"data": b.data, "target": np.asarray(b.target), "groups": b.groups}
 
 
-def _test_sets(names, n_jobs):
+def _test_sets(names, n_jobs, fingerprint):
     sets, skipped = real_test_sets(names, n_jobs=n_jobs)
     return {k: dict(v) for k, v in sets.items()}, skipped
 
@@ -130,7 +132,8 @@ class _Features:
             t = clone(t)
             if "n_jobs" in t.get_params():
                 t.set_params(n_jobs=self.n_jobs)
-            parts.append(self._block(fkey + (repr(t),), t, Xf))
+            # the code fingerprint: a changed search never reuses old features
+            parts.append(self._block(fkey + (repr(t), source_fingerprint()), t, Xf))
         return np.hstack(parts)
 
 
@@ -155,7 +158,11 @@ def main(argv=None):
 
     t0 = time.perf_counter()
     train = memory.cache(_training_set, ignore=["n_jobs"])(
-        args.n_per_class, args.n_variants, args.random_state, args.n_jobs
+        args.n_per_class,
+        args.n_variants,
+        args.random_state,
+        args.n_jobs,
+        source_fingerprint(),
     )
     print(
         f"training set: {args.n_per_class} synthetic crystals per system, "
@@ -163,7 +170,9 @@ def main(argv=None):
         f"each); {time.perf_counter() - t0:.0f} s"
     )
     t1 = time.perf_counter()
-    sets, skipped = memory.cache(_test_sets, ignore=["n_jobs"])(names, args.n_jobs)
+    sets, skipped = memory.cache(_test_sets, ignore=["n_jobs"])(
+        names, args.n_jobs, source_fingerprint()
+    )
     for name, reason in skipped:
         print(f"skipped test set {name}: {reason}")
     print(

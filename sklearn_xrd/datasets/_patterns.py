@@ -15,6 +15,7 @@ from .. import __version__
 from ..simulation import grid, read_cif, resolve_wavelength
 from ..simulation._engine import simulate_patterns, structure_arrays
 from ..simulation._xrd import check_two_theta_range
+from ..utils._fingerprint import source_fingerprint
 
 # Height of the strongest point of every (unperturbed) pattern.
 PATTERN_MAX = 100.0
@@ -234,7 +235,8 @@ def make_patterns(
             default=None
         Cache of each batch's rows, keyed on its structures (CIF text, or
         lattice, coordinates and elements), every parameter above that changes the rows,
-        the seeds and the versions of sklearn_xrd and pymatgen. Should be
+        the seeds, the versions of sklearn_xrd and pymatgen and a fingerprint
+        of sklearn_xrd's source code. Should be
         reachable by every worker (a shared folder on a cluster).
     out : str or path-like, default=None
         When given, rows are written batch by batch to a new ``.npy`` file
@@ -300,7 +302,10 @@ def make_patterns(
         two_theta_range=(lo, hi),
         step=float(step),
     )
-    version = f"sklearn_xrd {__version__}, pymatgen {pymatgen_version}"
+    version = (
+        f"sklearn_xrd {__version__} ({source_fingerprint()}), "
+        f"pymatgen {pymatgen_version}"
+    )
 
     n = len(structures)
     two_theta = grid((lo, hi), step)
