@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from ..preprocessing._profiles import doublet_matrix
-from ..preprocessing._qspace import kalpha2_ratio
 from ..simulation import resolve_wavelength
+from ..simulation._wavelengths import kalpha_lines
 from ..utils._validation import check_finite_rows
 from ._perturbations import (
     _scale,
@@ -300,7 +300,7 @@ class PatternAugmenter(BaseSampler):
             )
         self._check_ranges()
         resolve_wavelength(self.wavelength)
-        if self.kalpha2 is not None and kalpha2_ratio(self.wavelength) is None:
+        if self.kalpha2 is not None and kalpha_lines(self.wavelength) is None:
             raise ValueError(
                 "kalpha2 needs wavelength to name a K-alpha tube line such as "
                 f"'CuKa', got wavelength={self.wavelength!r}; set kalpha2=None"
@@ -422,13 +422,13 @@ class PatternAugmenter(BaseSampler):
         if r["kalpha2"] is not None:
             ratio = _uniform(rng["kalpha2"], r["kalpha2"], m)
             tt = _two_theta(out, self.two_theta_start, self.step)
-            tube = self.wavelength.split("Ka")[0]
+            alpha1, alpha2 = kalpha_lines(self.wavelength)
             partners = doublet_matrix(
                 tt,
                 self.step,
                 ratio=1.0,
-                wavelength_alpha1=tube + "Ka1",
-                wavelength_alpha2=tube + "Ka2",
+                wavelength_alpha1=alpha1,
+                wavelength_alpha2=alpha2,
             ) - sparse.identity(len(tt), format="csr")
             out = out + ratio[:, None] * np.asarray(partners.T @ out.T).T
         if r["background"] is not None:

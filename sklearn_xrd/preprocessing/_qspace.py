@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 
 from ..simulation import resolve_wavelength
+from ..simulation._wavelengths import kalpha_lines
 from ..utils._validation import validate_patterns
 from ._peaks import find_peaks_2d
 
@@ -95,11 +96,10 @@ def kalpha2_ratio(wavelength):
     >>> kalpha2_ratio(1.0) is None
     True
     """
-    if not isinstance(wavelength, str) or "Ka" not in wavelength:
+    lines = kalpha_lines(wavelength)
+    if lines is None:
         return None
-    tube = wavelength.split("Ka")[0]
-    lines = {k: resolve_wavelength(tube + k) for k in ("Ka1", "Ka2")}
-    return lines["Ka2"] / lines["Ka1"]
+    return resolve_wavelength(lines[1]) / resolve_wavelength(lines[0])
 
 
 def select_peaks(two_theta, height, *, n_peaks=20, order="angle", kalpha2=None):

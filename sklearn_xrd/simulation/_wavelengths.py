@@ -66,3 +66,30 @@ def resolve_wavelength(wavelength):
         f"wavelength must be a tube-line name or a positive number in angstrom, "
         f"got {wavelength!r}"
     )
+
+
+def kalpha_lines(wavelength):
+    """Names of the K-alpha1 and K-alpha2 lines of a tube, or None.
+
+    Parameters
+    ----------
+    wavelength : str or float
+        A K-alpha line of :data:`WAVELENGTHS` (``"CuKa"``, ``"CuKa1"``, ...);
+        anything else (a number, a K-beta line) gives None.
+
+    Returns
+    -------
+    lines : tuple of str or None
+
+    Examples
+    --------
+    >>> kalpha_lines("MoKa")
+    ('MoKa1', 'MoKa2')
+    >>> kalpha_lines(0.7) is None
+    True
+    """
+    if not isinstance(wavelength, str) or "Ka" not in wavelength:
+        return None
+    tube = wavelength.split("Ka")[0]
+    lines = (tube + "Ka1", tube + "Ka2")
+    return lines if all(line in WAVELENGTHS for line in lines) else None
