@@ -222,16 +222,18 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         """
         X = validate_patterns(self, X, reset=False)
         self._check_params()
-        # every peak, so that K-alpha2 partners and weak bumps can be passed over
+        ratio = (
+            kalpha2_ratio(self.wavelength) if self.kalpha2 == "auto" else self.kalpha2
+        )
+        # the first n_peaks suffice unless K-alpha2 partners or weak bumps are to
+        # be passed over: then every peak (at most one per two bins)
+        plain = ratio is None and self.peak_order == "angle"
         tt, height = find_pattern_peaks(
             X,
             two_theta_start=self.two_theta_start,
             step=self.step,
             min_height=self.min_height,
-            n_peaks=X.shape[1] // 2,
-        )
-        ratio = (
-            kalpha2_ratio(self.wavelength) if self.kalpha2 == "auto" else self.kalpha2
+            n_peaks=self.n_peaks if plain else X.shape[1] // 2,
         )
         tt, _ = select_peaks(
             tt, height, n_peaks=self.n_peaks, order=self.peak_order, kalpha2=ratio
