@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from ..preprocessing._profiles import doublet_matrix
+from ..preprocessing._profiles import _apply_matrix, doublet_matrix
 from ..simulation import resolve_wavelength
 from ..simulation._wavelengths import kalpha_lines
 from ..utils._validation import check_finite_rows
@@ -430,7 +430,7 @@ class PatternAugmenter(BaseSampler):
                 wavelength_alpha1=alpha1,
                 wavelength_alpha2=alpha2,
             ) - sparse.identity(len(tt), format="csr")
-            out = out + ratio[:, None] * np.asarray(partners.T @ out.T).T
+            out = out + ratio[:, None] * _apply_matrix(out, partners)
         if r["background"] is not None:
             g = rng["background"]
             height = _uniform(g, r["background"], m)
