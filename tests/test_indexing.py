@@ -145,6 +145,35 @@ def test_orthorhombic_with_absences_or_long_axis(name):
     _assert_same_lattice(res["orthorhombic"]["cell"], structure)
 
 
+# Monoclinic cells whose first lines hold three lines of the h0l zone but not
+# three lines with hl = 0 (C-centring removes 100, 010, 110...): the ``A, B,
+# C`` trial cells miss them and the h0l-zone family of the search finds them.
+ZONE_ONLY = {
+    "C2/m": Structure.from_spacegroup(
+        "C2/m",
+        Lattice.monoclinic(10.3, 6.88, 8.34, 102.3),
+        ["Si", "Si"],
+        [[0.632, 0.981, 0.732], [0.83, 0.895, 0.272]],
+    ),
+    "P2_1/c, two long axes": Structure.from_spacegroup(
+        "P2_1/c",
+        Lattice.monoclinic(11.41, 4.36, 10.57, 98.6),
+        ["Na", "Ca", "Ca"],
+        [[0.802, 0.401, 0.45], [0.924, 0.071, 0.156], [0.973, 0.913, 0.147]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ZONE_ONLY))
+def test_monoclinic_found_through_the_h0l_zone(name):
+    structure = ZONE_ONLY[name]
+    tt, _ = _lines(structure, rel=1e-2)
+    res = index_peaks(tt, wavelength=WAVELENGTH)
+    assert res["monoclinic"]["n_unindexed"] == 0
+    _assert_same_lattice(res["monoclinic"]["cell"], structure)
+    _assert_best_of_its_rank(res, "monoclinic")
+
+
 def _impurity(structure, lo, hi):
     """A 2-theta between ``lo`` and ``hi`` far from every line of the lattice
     (systematically absent ones included)."""

@@ -11,11 +11,18 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    of the metric (permutations of the orthorhombic axes, ``a <-> c`` in
    monoclinic) are enumerated once. Cells that are not positive definite or
    whose volume exceeds ``max_volume`` are dropped, near-duplicates merged.
-   The monoclinic metric has four parameters; its trial cells are built in two
-   steps (a dichotomy-free variant of the zone idea): ``A, B, C`` from three
-   peaks assigned to lines with ``hl = 0`` (these do not feel ``beta``), kept
-   when they explain many peaks with ``hl = 0`` lines, then ``E`` from the value
-   that the most peaks vote for when assigned to a small ``hl != 0`` line.
+   The monoclinic metric has four parameters; its trial cells come from two
+   families, each built in two steps from a three-parameter sub-metric (the
+   zone idea of Ito's method): three parameters from three peaks, kept when
+   they explain many peaks on their own, then the fourth from the value that
+   the most unexplained peaks vote for when assigned to small lines that
+   depend on it. The first family takes ``A, B, C`` from lines with
+   ``hl = 0`` (these do not feel ``beta``) and votes for ``E`` with
+   ``hl != 0`` lines; the second takes ``A, C, E`` from the ``h0l`` zone
+   (a two-dimensional oblique lattice, screened with the chance matches of a
+   plane mesh) and votes for ``B`` with ``k != 0`` lines. A pattern whose
+   first peaks hold three ``h0l`` lines but not three ``hl = 0`` lines is
+   found by the second family, and the other way round.
 2. **Screening.** Each trial cell counts how many of the first 12 peaks it
    indexes within the tolerance, less the number a cell of its volume would
    index by chance (large cells have dense lines and index anything). For
@@ -220,14 +227,18 @@ def _count_m_table(params, q, tol, table):
 
 
 @functools.cache
-def _mono_tails():
-    k, l = np.meshgrid(np.arange(5), np.arange(5), indexing="ij")
+def _mono_tails(zone=False):
+    """``(k, l)`` pairs screened: ``k, l <= 4``, or ``k = 0`` for the h0l zone."""
+    k, l = np.meshgrid(np.arange(1 if zone else 5), np.arange(5), indexing="ij")
     return k.ravel().astype(float), l.ravel().astype(float)
 
 
-def _count_monoclinic(params, q, tol):
-    """Which peaks each monoclinic trial cell indexes (quadratic in ``h``)."""
-    k, l = _mono_tails()
+def _count_monoclinic(params, q, tol, zone=False):
+    """Which peaks each monoclinic trial cell indexes (quadratic in ``h``).
+
+    With ``zone=True`` only the ``h0l`` lines count (``B`` is then unused).
+    """
+    k, l = _mono_tails(zone)
     a, b, c, e = (params[:, i, None, None] for i in range(4))
     c0 = b * k**2 + c * l**2 - q[None, :, None]  # (n_cells, n_peaks, n_tails)
     bl = e * l
@@ -277,11 +288,26 @@ def _chance_matches(volume, q, tol, multiplicity):
     return np.minimum(volume[:, None] * density, 1.0).sum(axis=1)
 
 
+def _zone_chance_matches(area, tol):
+    """Expected chance matches of a plane mesh of (real-space) ``area``.
+
+    A mesh has about ``pi Q area / 2`` distinct lines up to ``Q`` (``hl`` and
+    ``-h-l`` coincide), so a window of ``2 dQ`` holds one with probability
+    ``min(1, pi area dQ)``.
+    """
+    return np.minimum(np.pi * area[:, None] * tol[None, :], 1.0).sum(axis=1)
+
+
+def _best(params, score, size, n_keep):
+    """The ``n_keep`` best cells by score, then by smaller size."""
+    order = np.lexsort((size, -np.round(score, 6)))
+    return params[order[:n_keep]], size[order[:n_keep]]
+
+
 def _screen(params, counts, volume, n_keep, q, tol, multiplicity):
     """Best cells by indexed peaks minus chance matches, then by volume."""
     score = counts.sum(axis=1) - _chance_matches(volume, q, tol, multiplicity)
-    order = np.lexsort((volume, -np.round(score, 6)))
-    return params[order[:n_keep]], volume[order[:n_keep]]
+    return _best(params, score, volume, n_keep)
 
 
 def _screen_two_stage(params, volume, count, q, tol, n_keep, multiplicity):
@@ -317,7 +343,106 @@ def _trial_cells(system, q, tol, max_volume):
     return _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
 
 
-def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_vote=10):
+def _vote(values, tols, valid, n_best):
+    """The values that most other candidates agree with, per trial cell.
+
+    ``values`` (n_cells, n_candidates) are the fourth parameter implied by each
+    (peak, line) assignment; a candidate's votes are how many other valid
+    candidates of the same cell lie within its tolerance, counted with one
+    sorted search over all cells (each offset by its own span). Returns the
+    ``n_best`` most-voted values per cell and whether each is valid.
+    """
+    big = float(np.abs(values).max()) + 1.0
+    span = 4 * big
+    sentinel = 2 * big + np.arange(values.shape[1]) * 1e-3 * span
+    key = np.where(valid, values, sentinel) + span * np.arange(len(values))[:, None]
+    flat = np.sort(key.ravel())
+    lo = np.searchsorted(flat, (key - tols).ravel())
+    hi = np.searchsorted(flat, (key + tols).ravel(), side="right")
+    votes = np.where(valid, (hi - lo - 1).reshape(values.shape), -1)
+    best = np.argsort(-votes, axis=1, kind="stable")[:, :n_best]
+    ok = np.take_along_axis(votes, best, axis=1) >= 0
+    return np.take_along_axis(values, best, axis=1), ok
+
+
+@functools.cache
+def _vote_lines(free):
+    """Small lines ``(h, k, l)`` that depend on the voted parameter."""
+    if free == "E":
+        hkl = [(h, k, l) for h in (-2, -1, 1, 2) for k in (0, 1) for l in (1, 2)]
+    else:  # B; h < 0 with l = 0 repeats h > 0
+        hkl = [
+            (h, k, l)
+            for k in (1, 2)
+            for h in (-2, -1, 0, 1, 2)
+            for l in (0, 1, 2)
+            if not (h < 0 and l == 0)
+        ]
+    hkl = np.array(hkl, dtype=float)
+    return hkl[np.argsort((hkl**2).sum(axis=1), kind="stable")]
+
+
+def _add_voted(fixed, free, q, tol, explained, max_volume, n_vote, n_best=6):
+    """Complete three-parameter trials with the most-voted fourth parameter.
+
+    ``fixed`` holds ``A, B, C`` (``free="E"``) or ``A, C, E`` (``free="B"``);
+    only the first ``n_vote`` peaks that ``explained`` marks False vote.
+    Returns full ``(A, B, C, E)`` cells.
+    """
+    h, k, l = _vote_lines(free).T
+    n_v = min(n_vote, len(q))
+    if free == "E":
+        a, _, c = fixed.T
+        rest = fixed @ np.stack([h * h, k * k, l * l])
+        coef = h * l
+    else:
+        a, c, e = fixed.T
+        rest = fixed @ np.stack([h * h, l * l, h * l])
+        coef = k * k
+    values = (q[None, :n_v, None] - rest[:, None, :]) / coef
+    tols = np.broadcast_to(tol[None, :n_v, None] / np.abs(coef), values.shape)
+    values = values.reshape(len(fixed), -1)
+    tols = tols.reshape(len(fixed), -1)
+    if free == "E":  # positive definite
+        valid = np.abs(values) < 2 * np.sqrt(a * c)[:, None] * 0.995
+    else:  # B >= 1/b^2 with b at most max_volume / (a-c mesh area)
+        area = 1 / np.sqrt(a * c - e * e / 4)
+        valid = values > ((area / max_volume) ** 2)[:, None]
+    valid &= ~np.repeat(explained[:, :n_v], len(h), axis=1)
+    voted, ok = _vote(values, tols, valid, n_best)
+    fixed = np.repeat(fixed, voted.shape[1], axis=0)
+    voted = voted.reshape(-1, 1)
+    if free == "E":
+        cells = np.concatenate([fixed, voted], axis=1)
+    else:
+        cells = np.concatenate([fixed[:, :1], voted, fixed[:, 1:]], axis=1)
+    return cells[ok.ravel()]
+
+
+@functools.cache
+def _zone_inverses():
+    """Inverses of the ``3 x 3`` systems of ``h0l`` lines, in ``(h^2, l^2, hl)``.
+
+    One tuple per orbit under ``a <-> c`` and ``E -> -E`` (the sign of ``hl``).
+    """
+    hl = [(1, 0), (0, 1), (1, 1), (1, -1), (2, 0), (0, 2)]
+    hl += [(2, 1), (2, -1), (1, 2), (1, -2)]
+    rows = np.array([[h * h, l * l, h * l] for h, l in hl], dtype=float)
+    tuples = np.array(list(itertools.permutations(range(len(rows)), 3)))
+    keys = []
+    for perm, sign in itertools.product([(0, 1, 2), (1, 0, 2)], (1, -1)):
+        permuted = rows[tuples][:, :, list(perm)] * [1, 1, sign]
+        keys.append(permuted.reshape(len(tuples), -1))
+    keys = np.stack(keys, axis=1)
+    canon = np.array([min(map(tuple, k)) for k in keys])
+    _, first = np.unique(canon, axis=0, return_index=True)
+    mats = rows[tuples[np.sort(first)]]
+    ok = np.abs(np.linalg.det(mats)) > 1e-9
+    return np.linalg.inv(mats[ok])
+
+
+def _abc_family(q, tol, max_volume, n_abc, n_vote):
+    """``A, B, C`` from ``hl = 0`` lines, then ``E`` by vote."""
     abc = _unique_cells(_solve_trials("monoclinic", q))
     if len(abc) == 0:
         return np.empty((0, 4))
@@ -327,48 +452,49 @@ def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_vote=10):
     abc, _ = _screen_two_stage(abc[keep], volume[keep], count, q, tol, n_abc, 16)
     if len(abc) == 0:  # every trial cell above max_volume
         return np.empty((0, 4))
-    # E votes: peak i assigned to a small hl != 0 line
-    hkl = np.array(
-        [(h, k, l) for h in (-2, -1, 1, 2) for k in (0, 1) for l in (1, 2)],
-        dtype=float,
-    )
-    hkl = hkl[np.argsort((hkl**2).sum(axis=1), kind="stable")]
-    n_v = min(n_vote, len(q))
-    h, k, l = hkl.T
-    rest = abc @ np.stack([h * h, k * k, l * l])  # (n_abc, n_rows)
-    e = (q[None, :n_v, None] - rest[:, None, :]) / (h * l)
-    e_tol = np.broadcast_to(tol[None, :n_v, None] / np.abs(h * l), e.shape)
-    e = e.reshape(len(abc), -1)
-    e_tol = e_tol.reshape(len(abc), -1)
-    limit = 2 * np.sqrt(abc[:, 0] * abc[:, 2])[:, None] * 0.995
-    valid = np.abs(e) < limit
-    # only peaks that no hl = 0 line of the trial cell explains may vote
-    explained = count(abc, q[:n_v], tol[:n_v])
-    valid &= ~np.repeat(explained, len(hkl), axis=1)
-    # votes: how many other (peak, line) pairs give the same E within tolerance,
-    # counted with one sorted search over all trial cells (offset per cell)
-    span = 4 * float(limit.max()) + 1.0
-    sentinel = 2 * float(limit.max()) + np.arange(e.shape[1]) * 1e-3 * span
-    e_key = np.where(valid, e, sentinel) + span * np.arange(len(abc))[:, None]
-    flat = np.sort(e_key.ravel())
-    lo = np.searchsorted(flat, (e_key - e_tol).ravel())
-    hi = np.searchsorted(flat, (e_key + e_tol).ravel(), side="right")
-    votes = np.where(valid, (hi - lo - 1).reshape(e.shape), -1)
-    best = np.argsort(-votes, axis=1, kind="stable")[:, :6]
-    e_best = np.take_along_axis(e, best, axis=1)
-    ok = np.take_along_axis(votes, best, axis=1) >= 0
-    cells = np.concatenate(
-        [np.repeat(abc, best.shape[1], axis=0), e_best.reshape(-1, 1)], axis=1
-    )[ok.ravel()]
-    if len(cells) == 0:
-        return cells
-    cells = _unique_cells(_reduce_monoclinic(cells))
-    volume = _volume("monoclinic", cells)
-    keep = np.isfinite(volume) & (volume <= max_volume)
-    cells, volume = cells[keep], volume[keep]
-    return _screen_two_stage(
-        cells, volume, _count_monoclinic, q, tol, _N_REFINE, _MULTIPLICITY["monoclinic"]
-    )[0]
+    explained = count(abc, q, tol)
+    return _add_voted(abc, "E", q, tol, explained, max_volume, n_vote)
+
+
+def _zone_family(q, tol, max_volume, n_zone, n_vote):
+    """``A, C, E`` from ``h0l`` lines, then ``B`` by vote."""
+    n_first = min(_N_FIRST[4], len(q))
+    subsets = np.array(list(itertools.combinations(range(n_first), 3)))
+    if len(subsets) == 0:
+        return np.empty((0, 4))
+    ace = np.einsum("tij,sj->tsi", _zone_inverses(), q[subsets]).reshape(-1, 3)
+    a, c, e = ace.T
+    ace = _unique_cells(ace[(a > 0) & (c > 0) & (e * e < 4 * a * c * 0.99)])
+    if len(ace) == 0:
+        return np.empty((0, 4))
+    n_screen = min(_N_SCREEN, len(q))
+    as_cells = np.insert(ace, 1, 0.0, axis=1)  # B unused by the zone count
+    counts = _count_monoclinic(as_cells, q[:n_screen], tol[:n_screen], zone=True)
+    a, c, e = ace.T
+    area = 1 / np.sqrt(a * c - e * e / 4)
+    score = counts.sum(axis=1) - _zone_chance_matches(area, tol[:n_screen])
+    ace, _ = _best(ace, score, area, n_zone)
+    explained = _count_monoclinic(np.insert(ace, 1, 0.0, axis=1), q, tol, zone=True)
+    return _add_voted(ace, "B", q, tol, explained, max_volume, n_vote)
+
+
+def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_zone=40, n_vote=10):
+    """Trial cells of both families, each screened on its own."""
+    out = []
+    for cells in (
+        _abc_family(q, tol, max_volume, n_abc, n_vote),
+        _zone_family(q, tol, max_volume, n_zone, n_vote),
+    ):
+        if len(cells) == 0:
+            continue
+        cells = _unique_cells(_reduce_monoclinic(cells))
+        volume = _volume("monoclinic", cells)
+        keep = np.isfinite(volume) & (volume <= max_volume)
+        cells, volume = cells[keep], volume[keep]
+        mult = _MULTIPLICITY["monoclinic"]
+        count = _count_monoclinic
+        out.append(_screen_two_stage(cells, volume, count, q, tol, _N_REFINE, mult)[0])
+    return np.concatenate(out) if out else np.empty((0, 4))
 
 
 def _reduce_monoclinic(params):
