@@ -162,6 +162,21 @@ def test_predict_cell_bad_input(nacl_pattern):
         predict_cell(indexer, nacl_pattern)
 
 
+def test_peak_cleaner_ignores_white_noise_extremes():
+    # one line on white noise: peak to valley, the noise reaches about 7 of its
+    # standard deviations somewhere in 4,000 bins, which must not pass as a peak
+    x = np.arange(4000) * 0.02
+    line = np.exp(-0.5 * ((x - 40.0) / 0.05) ** 2)
+    found = []
+    for seed in range(5):
+        noise = 0.01 * np.random.default_rng(seed).normal(size=x.shape)
+        Xt = PeakCleaner().fit_transform((line + noise)[None, :])
+        peaks, _ = find_pattern_peaks(Xt, two_theta_start=0.0, n_peaks=50)
+        found.append(peaks[np.isfinite(peaks)])
+    for peaks in found:
+        np.testing.assert_allclose(peaks, [40.0], atol=0.02)
+
+
 def test_peak_cleaner_removes_noise(nacl_pattern):
     rng = np.random.default_rng(0)
     X = nacl_pattern / nacl_pattern.max() + 0.02 * rng.random(nacl_pattern.shape)

@@ -61,8 +61,13 @@ class PeakCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     prominence : float, default=0.02
         Smallest prominence, as a fraction of the pattern's maximum.
-    noise_factor : float, default=5.0
-        Smallest prominence, in units of the estimated noise level.
+    noise_factor : float, default=10.0
+        Smallest prominence, in units of the estimated noise level. Peak to
+        valley, white noise reaches about 7 noise levels somewhere in a
+        pattern of a few thousand bins (each extreme about 3.7 from the
+        mean), so 10 keeps noise out. On the cubic RRUFF patterns of
+        rruff_dev, 32 % index fully as cubic with 5 (noise bumps among the
+        first 20 peaks) and 75 % with 10.
     fwhm : float, default=0.1
         Width of the re-drawn peaks, degrees 2-theta.
     step : float, default=0.02
@@ -90,7 +95,7 @@ class PeakCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "step": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def __init__(self, prominence=0.02, *, noise_factor=5.0, fwhm=0.1, step=0.02):
+    def __init__(self, prominence=0.02, *, noise_factor=10.0, fwhm=0.1, step=0.02):
         self.prominence = prominence
         self.noise_factor = noise_factor
         self.fwhm = fwhm
