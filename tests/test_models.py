@@ -78,7 +78,7 @@ def test_clone_and_get_params():
     assert params["classifier__random_state"] == 7
     assert params["features__indexing__n_jobs"] == 2
     assert params["frontend__smoother__window"] == 0.1
-    assert params["frontend__cleaner__noise_factor"] == 5.0
+    assert params["frontend__cleaner__noise_factor"] == 10.0
     copy = clone(model).set_params(classifier__n_estimators=5)
     assert copy.get_params()["classifier__n_estimators"] == 5
     assert model.get_params()["classifier__n_estimators"] == 300

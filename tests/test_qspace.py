@@ -127,14 +127,17 @@ def test_indexing_features_on_nacl():
     est = IndexingFeatures(systems=("cubic", "tetragonal", "hexagonal")).fit(X)
     Xt = est.transform(X)
     names = est.get_feature_names_out().tolist()
-    assert Xt.shape == (1, 30) and len(names) == 30
+    assert Xt.shape == (1, 34) and len(names) == 34
     assert names[:4] == [
         "cubic_m20",
         "cubic_n_unindexed",
         "cubic_mean_error",
         "cubic_a",
     ]
-    assert names[-1] == "hexagonal_volume"
+    assert names[29:31] == ["hexagonal_volume", "hexagonal_00l_odd"]
+    assert names[-1] == "hexagonal_hhl_odd_expected"
+    no_hexagonal = IndexingFeatures(systems=("cubic",)).fit(X)
+    assert no_hexagonal.transform(X).shape == (1, 10)
     row = dict(zip(names, Xt[0], strict=True))
     assert row["cubic_a"] == pytest.approx(5.64, rel=1e-3)
     assert row["cubic_volume"] == pytest.approx(5.64**3, rel=3e-3)
@@ -144,6 +147,33 @@ def test_indexing_features_on_nacl():
     assert row["tetragonal_c"] / row["tetragonal_a"] == pytest.approx(2**0.5, 1e-3)
     results = est.index_patterns(X)
     assert results[0]["cubic"]["hkl"][:2].tolist() == [[1, 1, 1], [2, 0, 0]]
+
+
+def test_absence_counts_tell_screw_axis_from_trigonal():
+    # hcp Mg (P6_3/mmc) has no 00l or hh-2hl line with l odd; CdI2 (P-3m1),
+    # on the same kind of metric, shows 001 and 003
+    mg = Structure.from_spacegroup(
+        "P6_3/mmc", Lattice.hexagonal(3.21, 5.21), ["Mg"], [[1 / 3, 2 / 3, 0.25]]
+    )
+    cdi2 = Structure.from_spacegroup(
+        "P-3m1",
+        Lattice.hexagonal(4.24, 6.84),
+        ["Cd", "I"],
+        [[0, 0, 0], [1 / 3, 2 / 3, 0.25]],
+    )
+    est = IndexingFeatures(systems=("hexagonal",)).fit(_pattern(mg)[None])
+    names = est.get_feature_names_out().tolist()
+    rows = [
+        dict(zip(names, est.transform(_pattern(s)[None])[0], strict=True))
+        for s in (mg, cdi2)
+    ]
+    for row in rows:
+        assert row["hexagonal_n_unindexed"] == 0
+        assert row["hexagonal_00l_odd_expected"] >= 2
+        assert row["hexagonal_hhl_odd_expected"] >= 1
+    assert rows[0]["hexagonal_00l_odd"] == rows[0]["hexagonal_hhl_odd"] == 0
+    assert rows[1]["hexagonal_00l_odd"] >= 2
+    assert rows[1]["hexagonal_hhl_odd"] >= 1
 
 
 def test_mean_error_tells_pseudo_cubic_from_cubic():

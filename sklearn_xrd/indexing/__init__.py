@@ -4,6 +4,7 @@ Pure numpy functions; :class:`sklearn_xrd.preprocessing.IndexingFeatures` turns
 their results into features for a classifier.
 """
 
+from ._absences import ABSENCE_FEATURES, hexagonal_absence_counts
 from ._lattice import (
     CENTRINGS,
     N_PARAMS,
@@ -17,12 +18,14 @@ from ._lattice import (
 from ._search import index_peaks, q_from_two_theta
 
 __all__ = [
+    "ABSENCE_FEATURES",
     "CENTRINGS",
     "N_PARAMS",
     "SYSTEMS",
     "cell_from_coefficients",
     "centring_table",
     "coefficients_from_cell",
+    "hexagonal_absence_counts",
     "index_peaks",
     "metric_coefficients",
     "q_from_two_theta",

@@ -7,7 +7,12 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..indexing import SYSTEMS, index_peaks
+from ..indexing import (
+    ABSENCE_FEATURES,
+    SYSTEMS,
+    hexagonal_absence_counts,
+    index_peaks,
+)
 from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
 from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
@@ -31,7 +36,9 @@ def _index_rows(two_theta, systems, kwargs):
 
 
 def _features(results, systems, tolerance):
-    out = np.zeros((len(results), len(systems) * len(_PER_SYSTEM)))
+    absences = "hexagonal" in systems
+    n_columns = len(systems) * len(_PER_SYSTEM) + absences * len(ABSENCE_FEATURES)
+    out = np.zeros((len(results), n_columns))
     for i, res in enumerate(results):
         row = []
         for system in systems:
@@ -41,6 +48,8 @@ def _features(results, systems, tolerance):
             # no indexed peak: the worst error the tolerance allows
             row += [error if np.isfinite(error) else tolerance]
             row += list(np.nan_to_num(r["cell"], nan=0.0))
+        if absences:
+            row += list(hexagonal_absence_counts(res["hexagonal"]))
         out[i] = row
     return out
 
@@ -112,6 +121,14 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
     ``alpha, beta, gamma`` (degrees) and ``volume`` (cubic angstrom); cell
     columns are 0 when no cell was found. Rhombohedral cells are given in
     hexagonal axes; monoclinic cells have b unique and beta >= 90.
+
+    When ``"hexagonal"`` is searched, four more columns come last:
+    ``hexagonal_00l_odd``, ``hexagonal_00l_odd_expected``,
+    ``hexagonal_hhl_odd`` and ``hexagonal_hhl_odd_expected``, the observed
+    and expected lines of the fitted hexagonal cell that a ``6_3`` screw axis
+    or a c-glide removes (see
+    :func:`sklearn_xrd.indexing.hexagonal_absence_counts`): evidence that
+    separates hexagonal from trigonal space groups, which share the metric.
 
     A figure of merit compares cells of one system; across systems, a metric
     with more parameters indexes at least as well as its special cases (an
@@ -265,7 +282,9 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        features : ndarray of shape (n_samples, 10 * len(systems))
+        features : ndarray of shape (n_samples, n_features)
+            Ten columns per system, and four absence counts when
+            ``"hexagonal"`` is searched (see Notes).
         """
         return _features(self.index_patterns(X), tuple(self.systems), self.tolerance)
 
@@ -281,10 +300,10 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         -------
         feature_names_out : ndarray of str objects
         """
-        return np.asarray(
-            [f"{s}_{what}" for s in self.systems for what in _PER_SYSTEM],
-            dtype=object,
-        )
+        names = [f"{s}_{what}" for s in self.systems for what in _PER_SYSTEM]
+        if "hexagonal" in self.systems:
+            names += [f"hexagonal_{what}" for what in ABSENCE_FEATURES]
+        return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
