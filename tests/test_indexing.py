@@ -12,6 +12,7 @@ from sklearn_xrd.indexing import (
     SYSTEMS,
     cell_from_coefficients,
     coefficients_from_cell,
+    hexagonal_absence_counts,
     index_peaks,
     metric_coefficients,
     q_from_two_theta,
@@ -322,3 +323,9 @@ def test_rhombohedral_lines_obey_centring():
 
 def test_non_positive_metric_gives_nan_cell():
     assert np.all(np.isnan(cell_from_coefficients([1.0, -1.0, 1.0, 0, 0, 0])))
+
+
+def test_absence_counts_without_a_cell_are_zero():
+    res = index_peaks([20.0, 30.0], systems=["hexagonal"])["hexagonal"]
+    assert np.isnan(res["params"]).all()
+    assert hexagonal_absence_counts(res).tolist() == [0.0, 0.0, 0.0, 0.0]
