@@ -6,6 +6,7 @@ their results into features for a classifier.
 
 from ._absences import ABSENCE_FEATURES, hexagonal_absence_counts
 from ._lattice import (
+    CELL_PARAMETERS,
     CENTRINGS,
     N_PARAMS,
     SYSTEMS,
@@ -19,6 +20,7 @@ from ._search import index_peaks, q_from_two_theta
 
 __all__ = [
     "ABSENCE_FEATURES",
+    "CELL_PARAMETERS",
     "CENTRINGS",
     "N_PARAMS",
     "SYSTEMS",

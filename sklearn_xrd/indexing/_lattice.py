@@ -68,6 +68,9 @@ _BASIS = {
 
 N_PARAMS = {system: len(basis[0]) for system, basis in _BASIS.items()}
 
+#: The entries of a cell vector (:func:`cell_from_coefficients`), in order.
+CELL_PARAMETERS = ("a", "b", "c", "alpha", "beta", "gamma", "volume")
+
 # Largest |h|, |k|, |l| in the reflection tables: a cell whose lines up to the
 # last observed peak need larger indices is not searched.
 MAX_INDEX = 12
@@ -258,7 +261,8 @@ def cell_from_coefficients(coefficients):
     Returns
     -------
     cell : ndarray of shape (..., 7)
-        Lengths in angstrom, angles in degrees, volume in cubic angstrom; NaN
+        :data:`CELL_PARAMETERS`: lengths in angstrom, angles in degrees,
+        volume in cubic angstrom; NaN
         where the coefficients are no positive-definite metric.
 
     Examples

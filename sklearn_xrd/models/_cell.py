@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from ..indexing import CELL_PARAMETERS
 from ..preprocessing import IndexingFeatures
 from ..utils import CRYSTAL_SYSTEMS
 
@@ -10,13 +11,7 @@ from ..utils import CRYSTAL_SYSTEMS
 CELL_KEYS = (
     "crystal_system",
     "lattice",
-    "a",
-    "b",
-    "c",
-    "alpha",
-    "beta",
-    "gamma",
-    "volume",
+    *CELL_PARAMETERS,
     "figure_of_merit",
     "n_indexed",
     "zero_shift",
@@ -63,7 +58,7 @@ def _cell_of(result, system, indexer_systems):
     r = result[best]
     if not np.all(np.isfinite(r["cell"])):
         return row | {"lattice": best}
-    row.update(zip(("a", "b", "c", "alpha", "beta", "gamma", "volume"), r["cell"]))
+    row.update(zip(CELL_PARAMETERS, r["cell"], strict=True))
     row = {k: float(v) if isinstance(v, np.floating) else v for k, v in row.items()}
     row.update(
         lattice=best,

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..indexing import (
     ABSENCE_FEATURES,
+    CELL_PARAMETERS,
     SYSTEMS,
     hexagonal_absence_counts,
     index_peaks,
@@ -17,18 +18,7 @@ from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
 from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
 
-_PER_SYSTEM = (
-    "m20",
-    "n_unindexed",
-    "mean_error",
-    "a",
-    "b",
-    "c",
-    "alpha",
-    "beta",
-    "gamma",
-    "volume",
-)
+_PER_SYSTEM = ("m20", "n_unindexed", "mean_error", *CELL_PARAMETERS)
 
 
 def _index_rows(two_theta, systems, kwargs):
