@@ -64,10 +64,10 @@ class PeakCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     noise_factor : float, default=10.0
         Smallest prominence, in units of the estimated noise level. Peak to
         valley, white noise reaches about 7 noise levels somewhere in a
-        pattern of a few thousand bins (each extreme about 3.7 from the
-        mean), so 10 keeps noise out. On the cubic RRUFF patterns of
-        rruff_dev, 32 % index fully as cubic with 5 (noise bumps among the
-        first 20 peaks) and 75 % with 10.
+        pattern of a few thousand bins (each extreme about 3.7 noise levels
+        from the mean), so 10 keeps noise out. In a sweep on the cubic RRUFF
+        patterns of rruff_dev, 32 % indexed fully as cubic with 5 (noise
+        bumps among the first 20 peaks) and 75 % with 10.
     fwhm : float, default=0.1
         Width of the re-drawn peaks, degrees 2-theta.
     step : float, default=0.02
