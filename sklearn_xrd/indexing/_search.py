@@ -386,7 +386,8 @@ def _add_voted(fixed, free, q, tol, explained, max_volume, n_vote, n_best=6):
     """Complete three-parameter trials with the most-voted fourth parameter.
 
     ``fixed`` holds ``A, B, C`` (``free="E"``) or ``A, C, E`` (``free="B"``);
-    only the first ``n_vote`` peaks that ``explained`` marks False vote.
+    only the first ``n_vote`` peaks vote, those that ``explained`` (one column
+    per voting peak) marks False.
     Returns full ``(A, B, C, E)`` cells.
     """
     h, k, l = _vote_lines(free).T
@@ -408,7 +409,7 @@ def _add_voted(fixed, free, q, tol, explained, max_volume, n_vote, n_best=6):
     else:  # B >= 1/b^2 with b at most max_volume / (a-c mesh area)
         area = 1 / np.sqrt(a * c - e * e / 4)
         valid = values > ((area / max_volume) ** 2)[:, None]
-    valid &= ~np.repeat(explained[:, :n_v], len(h), axis=1)
+    valid &= ~np.repeat(explained, len(h), axis=1)
     voted, ok = _vote(values, tols, valid, n_best)
     fixed = np.repeat(fixed, voted.shape[1], axis=0)
     voted = voted.reshape(-1, 1)
@@ -452,7 +453,7 @@ def _abc_family(q, tol, max_volume, n_abc, n_vote):
     abc, _ = _screen_two_stage(abc[keep], volume[keep], count, q, tol, n_abc, 16)
     if len(abc) == 0:  # every trial cell above max_volume
         return np.empty((0, 4))
-    explained = count(abc, q, tol)
+    explained = count(abc, q[:n_vote], tol[:n_vote])  # only these peaks vote
     return _add_voted(abc, "E", q, tol, explained, max_volume, n_vote)
 
 
@@ -474,7 +475,8 @@ def _zone_family(q, tol, max_volume, n_zone, n_vote):
     area = 1 / np.sqrt(a * c - e * e / 4)
     score = counts.sum(axis=1) - _zone_chance_matches(area, tol[:n_screen])
     ace, _ = _best(ace, score, area, n_zone)
-    explained = _count_monoclinic(np.insert(ace, 1, 0.0, axis=1), q, tol, zone=True)
+    cells = np.insert(ace, 1, 0.0, axis=1)
+    explained = _count_monoclinic(cells, q[:n_vote], tol[:n_vote], zone=True)
     return _add_voted(ace, "B", q, tol, explained, max_volume, n_vote)
 
 
