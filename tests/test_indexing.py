@@ -175,6 +175,49 @@ def test_monoclinic_found_through_the_h0l_zone(name):
     _assert_best_of_its_rank(res, "monoclinic")
 
 
+# Cells whose h0l zone shows one axis halved: C-centring keeps only h even
+# there, so the zone mesh has a/2 and the k != 0 lines (110, 310) vote for a
+# wrong B unless the zone cell is tried with that axis doubled.
+HALVED_ZONE = {
+    "C2/m, Hf2Bi type": Structure.from_spacegroup(
+        "C2/m",
+        Lattice.monoclinic(12.118, 3.774, 6.667, 110.63),
+        ["Hf", "Hf", "Bi"],
+        [[0.336, 0.5, 0.910], [0.003, 0.5, 0.235], [0.157, 0.0, 0.609]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(HALVED_ZONE))
+def test_monoclinic_with_an_axis_halved_in_the_h0l_zone(name):
+    structure = HALVED_ZONE[name]
+    tt, _ = _lines(structure, rel=1e-2)
+    res = index_peaks(tt, systems=["monoclinic"], wavelength=WAVELENGTH)
+    assert res["monoclinic"]["n_unindexed"] == 0
+    np.testing.assert_allclose(
+        res["monoclinic"]["cell"][6], structure.lattice.volume, rtol=1e-3
+    )
+
+
+def test_a_cell_fitting_no_more_peaks_than_parameters_does_not_win():
+    """The first three lines of bcc niobium, read to 0.01 degree. A tiny cell
+    that puts one peak exactly on its first line (one parameter fitted to one
+    peak) used to win with an enormous figure of merit; such a fit explains
+    nothing, and the cell that indexes all three must win."""
+    structure = Structure.from_spacegroup(
+        "Im-3m", Lattice.cubic(3.30), ["Nb"], [[0] * 3]
+    )
+    tt, _ = _lines(structure)
+    tt = np.round(tt[:3], 2)
+    res = index_peaks(tt, systems=["cubic"], wavelength=WAVELENGTH)["cubic"]
+    assert res["n_indexed"] == 3
+    # 110, 200, 211 of the I cell, or 100, 110, 111 of the P cell of a/sqrt(2)
+    q = (2 * np.sin(np.radians(tt) / 2) / WAVELENGTH) ** 2
+    np.testing.assert_allclose(
+        (res["hkl"] ** 2).sum(axis=1) / res["cell"][0] ** 2, q, rtol=1e-3
+    )
+
+
 def _impurity(structure, lo, hi):
     """A 2-theta between ``lo`` and ``hi`` far from every line of the lattice
     (systematically absent ones included)."""

@@ -22,7 +22,11 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    (a two-dimensional oblique lattice, screened with the chance matches of a
    plane mesh) and votes for ``B`` with ``k != 0`` lines. A pattern whose
    first peaks hold three ``h0l`` lines but not three ``hl = 0`` lines is
-   found by the second family, and the other way round.
+   found by the second family, and the other way round. Each zone cell is
+   also tried with ``a`` or ``c`` doubled before the vote: C- or A-centring
+   and a c-glide leave only even ``h`` or ``l`` in the zone, so its mesh
+   shows that axis halved and the ``k != 0`` lines would vote for a wrong
+   ``B``.
 2. **Screening.** Each trial cell counts how many of the first 12 peaks it
    indexes within the tolerance, less the number a cell of its volume would
    index by chance (large cells have dense lines and index anything). For
@@ -52,8 +56,11 @@ P, I tetragonal; P, C, A, B, I, F orthorhombic; P, C, A, I monoclinic; see
 fraction of the ``N`` peaks that are indexed, to the sixth power, so that
 unexplained peaks count against a cell (one impurity among 20 costs a quarter;
 a sub-cell that explains two thirds of the peaks loses a factor of 11).
-``<|dQ|>`` is floored at ``1e-7 Q_N`` so that exact peak positions give finite
-values. With ``N = 20`` this is the usual M20 for fully
+``<|dQ|>`` is floored at 1 % of the tolerance (in Q, at ``Q_N``): peak
+positions are not known better than that, and without a floor a cell that
+fits a few peaks exactly would outscore one that explains them all. A cell
+that indexes no more peaks than it has parameters scores 0, since it would
+fit any such peaks exactly. With ``N = 20`` this is the usual M20 for fully
 indexed patterns.
 """
 
@@ -89,7 +96,8 @@ _TAIL_INDEX = {
     "rhombohedral": 10,
     "orthorhombic": 4,
 }
-_EPS_FLOOR = 1e-7
+# Floor of the mean Q discrepancy, as a fraction of the tolerance at Q_N.
+_EPS_FLOOR = 0.01
 # Reciprocal-lattice points per line (Laue-group order; rhombohedral also counts
 # the two thirds of the hexagonal-axes points that centring removes).
 _MULTIPLICITY = {
@@ -475,6 +483,9 @@ def _zone_family(q, tol, max_volume, n_zone, n_vote):
     area = 1 / np.sqrt(a * c - e * e / 4)
     score = counts.sum(axis=1) - _zone_chance_matches(area, tol[:n_screen])
     ace, _ = _best(ace, score, area, n_zone)
+    # a centring or a glide halves a or c in the h0l zone (C: h even; A and
+    # c-glide: l even): the zone mesh of the true cell has that axis doubled
+    ace = np.concatenate([ace, ace * [0.25, 1.0, 0.5], ace * [1.0, 0.25, 0.5]])
     cells = np.insert(ace, 1, 0.0, axis=1)
     explained = _count_monoclinic(cells, q[:n_vote], tol[:n_vote], zone=True)
     return _add_voted(ace, "B", q, tol, explained, max_volume, n_vote)
@@ -588,9 +599,12 @@ def _refine(system, params, q, tol, g, max_zero_shift, n_rounds=3):
     ok = np.abs(resid) <= tol
     n = len(q)
     eps = np.where(ok, np.abs(resid), 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)
-    eps = np.maximum(eps, _EPS_FLOOR * q[-1])
+    eps = np.maximum(eps, _EPS_FLOOR * tol[-1])
     frac = ok.sum(axis=1) / n
     fom = q[-1] / (2 * eps * np.maximum(n_calc, 1)) * frac**_FRACTION_POWER
+    # a cell that indexes no more peaks than it has parameters fits them
+    # exactly whatever they are: it explains nothing
+    fom = np.where(ok.sum(axis=1) > p, fom, 0.0)
     best = int(np.argmax(fom))
     return {
         "fom": float(fom[best]),
