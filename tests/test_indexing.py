@@ -146,6 +146,47 @@ def test_orthorhombic_with_absences_or_long_axis(name):
     _assert_same_lattice(res["orthorhombic"]["cell"], structure)
 
 
+# Pnma cells with a short axis whose first lines are weak: every trial cell
+# has the two long axes right and the short one wrong (not a multiple of the
+# true one), and only the vote of the peaks that the long axes' zone leaves
+# unexplained finds it.
+VOTED_AXIS = {
+    "Pnma KMnCl3 type": Structure.from_spacegroup(
+        "Pnma",
+        Lattice.orthorhombic(8.924, 3.904, 14.613),
+        ["K", "Mn", "Cl", "Cl", "Cl"],
+        [
+            [0.0635, 0.75, 0.3244],
+            [0.6652, 0.25, 0.4439],
+            [0.0204, 0.25, 0.9024],
+            [0.1744, 0.25, 0.4961],
+            [0.2228, 0.75, 0.7069],
+        ],
+    ),
+    "Pnma TlCdI3 type": Structure.from_spacegroup(
+        "Pnma",
+        Lattice.orthorhombic(16.638, 4.497, 10.396),
+        ["Tl", "Cd", "I", "I", "I"],
+        [
+            [0.6753, 0.25, 0.9526],
+            [0.446, 0.25, 0.6678],
+            [0.1053, 0.75, 0.9813],
+            [0.5103, 0.75, 0.8359],
+            [0.7879, 0.75, 0.7102],
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(VOTED_AXIS))
+def test_orthorhombic_short_axis_found_by_vote(name):
+    structure = VOTED_AXIS[name]
+    tt, _ = _lines(structure, rel=1e-2)
+    res = index_peaks(tt, systems=["orthorhombic"], wavelength=WAVELENGTH)
+    assert res["orthorhombic"]["n_unindexed"] == 0
+    _assert_same_lattice(res["orthorhombic"]["cell"], structure)
+
+
 # Monoclinic cells whose first lines hold three lines of the h0l zone but not
 # three lines with hl = 0 (C-centring removes 100, 010, 110...): the ``A, B,
 # C`` trial cells miss them and the h0l-zone family of the search finds them.

@@ -348,7 +348,59 @@ def _trial_cells(system, q, tol, max_volume):
     table = _m_table(system)
     count = functools.partial(_count_m_table, table=table)
     mult = _MULTIPLICITY[system]
-    return _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
+    params = _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
+    if system != "orthorhombic" or len(params) == 0:
+        return params
+    voted = _unique_cells(np.sort(_voted_axis(params, q, tol, count, max_volume), 1))
+    if len(voted) == 0:
+        return params
+    volume = _volume(system, voted)
+    voted = _screen_two_stage(voted, volume, count, q, tol, _N_REFINE, mult)[0]
+    return np.concatenate([params, voted])
+
+
+@functools.cache
+def _axis_vote_lines():
+    """``(h^2, k^2, l^2)`` of small lines with ``l != 0``, in angle order."""
+    hkl = [(h, k, l) for h in range(3) for k in range(3) for l in (1, 2, 3)]
+    hkl = np.array(hkl, dtype=float) ** 2
+    return hkl[np.argsort(hkl.sum(axis=1), kind="stable")]
+
+
+def _voted_axis(cells, q, tol, count, max_volume, n_vote=10, n_best=4):
+    """Orthorhombic trials with one axis re-chosen by vote.
+
+    A trial cell often has two axes right and the third wrong (a multiple or
+    a fraction of the true one, when the first lines of that axis are absent
+    or weak). For each axis, the peaks that the other two axes' zone explains
+    are set aside, and each remaining peak among the first ``n_vote``, put on
+    every small line with a non-zero index along that axis, implies a value
+    of its parameter; the values most others agree with replace it.
+    """
+    lines = _axis_vote_lines()
+    n_v = min(n_vote, len(q))
+    out = []
+    for axis in range(3):
+        order = [i for i in range(3) if i != axis] + [axis]
+        zone = cells.copy()
+        zone[:, axis] = 1e6 * q[-1]  # lines with a non-zero index here: out of range
+        explained = count(zone, q[:n_v], tol[:n_v])
+        fixed = cells[:, order[:2]]
+        rest = fixed @ lines[:, :2].T  # (n_cells, n_lines)
+        coef = lines[:, 2]
+        values = (q[None, :n_v, None] - rest[:, None, :]) / coef
+        tols = np.broadcast_to(tol[None, :n_v, None] / coef, values.shape)
+        # the axis at most max_volume / (area of the other two)
+        smallest = 1.0 / (max_volume**2 * fixed[:, 0] * fixed[:, 1])
+        valid = (values > smallest[:, None, None]) & ~explained[:, :, None]
+        n = len(cells)
+        voted, ok = _vote(
+            values.reshape(n, -1), tols.reshape(n, -1), valid.reshape(n, -1), n_best
+        )
+        new = np.repeat(cells, voted.shape[1], axis=0)
+        new[:, axis] = voted.ravel()
+        out.append(new[ok.ravel()])
+    return np.concatenate(out)
 
 
 def _vote(values, tols, valid, n_best):
