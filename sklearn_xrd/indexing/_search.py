@@ -26,7 +26,11 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    also tried with ``a`` or ``c`` doubled before the vote: C- or A-centring
    and a c-glide leave only even ``h`` or ``l`` in the zone, so its mesh
    shows that axis halved and the ``k != 0`` lines would vote for a wrong
-   ``B``.
+   ``B``. The orthorhombic trial cells that pass the screening are completed
+   the same way: for each axis, the peaks that the zone of the other two axes
+   leaves unexplained vote for that axis's parameter, which repairs a trial
+   cell with two axes right and the third wrong (weak or absent first lines
+   along a short axis); the voted cells are screened in turn.
 2. **Screening.** Each trial cell counts how many of the first 12 peaks it
    indexes within the tolerance, less the number a cell of its volume would
    index by chance (large cells have dense lines and index anything). For
