@@ -385,11 +385,10 @@ def _voted_axis(cells, q, tol, count, max_volume, n_vote=10, n_best=4):
     n_v = min(n_vote, len(q))
     out = []
     for axis in range(3):
-        order = [i for i in range(3) if i != axis] + [axis]
         zone = cells.copy()
         zone[:, axis] = 1e6 * q[-1]  # lines with a non-zero index here: out of range
         explained = count(zone, q[:n_v], tol[:n_v])
-        fixed = cells[:, order[:2]]
+        fixed = cells[:, [i for i in range(3) if i != axis]]
         rest = fixed @ lines[:, :2].T  # (n_cells, n_lines)
         coef = lines[:, 2]
         values = (q[None, :n_v, None] - rest[:, None, :]) / coef
