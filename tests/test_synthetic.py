@@ -140,18 +140,3 @@ def test_database_weights(system):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_random_crystals(**{"n_per_class": 1, **kwargs})
-
-
-def test_cell_size_does_not_tell_the_crystal_system():
-    # P-1 has multiplicities 1 and 2 only, Fm-3m 4 to 192: left to the
-    # multiplicities, triclinic cells held 3-4 atoms (median 3, none above 8)
-    # and cubic ones 20, and a classifier learnt "small cell, so triclinic"
-    crystals = make_random_crystals(
-        12, crystal_systems=["triclinic", "cubic"], max_atoms=40, random_state=0
-    )
-    n_atoms = np.array([len(s) for s in crystals.data])
-    triclinic = n_atoms[crystals.target == "triclinic"]
-    cubic = n_atoms[crystals.target == "cubic"]
-    assert np.all(n_atoms <= 40)
-    assert np.median(triclinic) >= 6 and np.median(cubic) >= 12
-    assert np.mean(triclinic > 16) >= 0.25 and np.mean(cubic > 16) >= 0.25

@@ -156,16 +156,7 @@ def _group_probabilities(groups, distribution):
 
 
 def _draw_composition(rng, multiplicities, cations, anions, max_atoms):
-    """Species and their numbers of atoms in the conventional cell.
-
-    The cell size is drawn first, log-uniformly between one atom per species
-    and ``max_atoms``, and each species gets Wyckoff sites (small
-    multiplicities favoured) until it holds its share. Without that target,
-    the size would follow the multiplicities of the space group: triclinic
-    cells would hold 3-4 atoms and monoclinic ones 6, against 10-20 for the
-    other systems, and a classifier would learn the cell size as a sign of
-    the crystal system (a sign that real minerals do not follow).
-    """
+    """Species and their numbers of atoms in the conventional cell."""
     if anions:
         n_cations = min(int(rng.integers(1, 3)), len(cations))
         species = [str(e) for e in rng.choice(cations, n_cations, replace=False)]
@@ -176,13 +167,10 @@ def _draw_composition(rng, multiplicities, cations, anions, max_atoms):
     mult = np.array([m for m in multiplicities if m <= max_atoms])
     weights = 1.0 / mult  # small multiplicities (special positions) favoured
     weights /= weights.sum()
-    share = np.exp(rng.uniform(np.log(len(species)), np.log(max_atoms))) / len(species)
     counts = []
     for _ in species:
-        count = int(rng.choice(mult, p=weights))
-        while count < share:
-            count += int(rng.choice(mult, p=weights))
-        counts.append(count)
+        n_sites = 1 + int(rng.random() < 0.3)
+        counts.append(int(rng.choice(mult, n_sites, p=weights).sum()))
     return species, counts
 
 
@@ -247,10 +235,8 @@ def make_random_crystals(
 
     Each crystal is drawn with pyxtal (``pyxtal.from_random``): a space group
     of the requested crystal system, a composition of 2-3 species compatible
-    with its Wyckoff positions and a cell size drawn log-uniformly up to
-    ``max_atoms`` (the same for every crystal system), a lattice from pyxtal's
-    volume estimate (volume factor 1.1) and atoms on random Wyckoff positions
-    at physical distances.
+    with its Wyckoff positions, a lattice from pyxtal's volume estimate (volume
+    factor 1.1) and atoms on random Wyckoff positions at physical distances.
     Its label is then checked by symmetry analysis (spglib at ``symprec``);
     a crystal whose analysed crystal system differs from the requested one
     (accidental higher symmetry) is discarded and drawn again, so the classes
