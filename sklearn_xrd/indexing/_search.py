@@ -30,10 +30,18 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    the same way: for each axis, the peaks that the zone of the other two axes
    leaves unexplained vote for that axis's parameter, which repairs a trial
    cell with two axes right and the third wrong (weak or absent first lines
-   along a short axis); the voted cells are screened in turn.
+   along a short axis); the voted cells are screened in turn. A third
+   orthorhombic family starts from a rectangular zone: two of the first six
+   peaks put on two small ``0kl`` lines (indices up to 3) give ``B, C``; the
+   meshes that explain the most peaks, also with either or both axes
+   doubled, get ``A`` by the same vote. It finds centred cells (C, I, F),
+   whose first lines (011, 002, 112, 013 ...) are not the small lines of the
+   direct trials.
 2. **Screening.** Each trial cell counts how many of the first 12 peaks it
    indexes within the tolerance, less the number a cell of its volume would
-   index by chance (large cells have dense lines and index anything). For
+   index by chance (large cells have dense lines and index anything); with
+   many trial cells, a first pass on the first 9 peaks keeps 150 (fewer
+   peaks would not separate trials solved from the first five). For
    ``Q = A m + tail`` metrics the tail is enumerated and ``m`` rounded and
    looked up in a table of allowed values; the monoclinic metric solves a
    quadratic in ``h``. The best trial cells (by
@@ -89,7 +97,7 @@ _N_FIRST = {1: 4, 2: 5, 3: 5, 4: 5}
 # Peaks used in the screening stage and trial cells kept for refinement.
 _N_SCREEN = 12
 # A first screening on fewer peaks when there are many trial cells.
-_N_PRESCREEN = 6
+_N_PRESCREEN = 9
 _N_PRESCREEN_KEEP = 150
 _N_REFINE = 8
 # Largest tail index (l for uniaxial systems, k and l for orthorhombic) screened.
@@ -353,14 +361,21 @@ def _trial_cells(system, q, tol, max_volume):
     count = functools.partial(_count_m_table, table=table)
     mult = _MULTIPLICITY[system]
     params = _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
-    if system != "orthorhombic" or len(params) == 0:
+    if system != "orthorhombic":
         return params
-    voted = _unique_cells(np.sort(_voted_axis(params, q, tol, count, max_volume), 1))
-    if len(voted) == 0:
-        return params
-    volume = _volume(system, voted)
-    voted = _screen_two_stage(voted, volume, count, q, tol, _N_REFINE, mult)[0]
-    return np.concatenate([params, voted])
+    out = [params]
+    voted = _voted_axis(params, q, tol, count, max_volume) if len(params) else params
+    voted = _unique_cells(np.sort(voted, axis=1))
+    if len(voted):
+        volume = _volume(system, voted)
+        out.append(_screen_two_stage(voted, volume, count, q, tol, _N_REFINE, mult)[0])
+    zone = _orthorhombic_zone_trials(q, tol, max_volume, count)
+    volume = _volume(system, zone) if len(zone) else np.empty(0)
+    zone, volume = zone[volume <= max_volume], volume[volume <= max_volume]
+    if len(zone):
+        n_keep = 2 * _N_REFINE
+        out.append(_screen_two_stage(zone, volume, count, q, tol, n_keep, mult)[0])
+    return np.concatenate(out)
 
 
 @functools.cache
@@ -371,39 +386,110 @@ def _axis_vote_lines():
     return hkl[np.argsort(hkl.sum(axis=1), kind="stable")]
 
 
-def _voted_axis(cells, q, tol, count, max_volume, n_vote=10, n_best=4):
-    """Orthorhombic trials with one axis re-chosen by vote.
+def _vote_axis(cells, axis, q, tol, count, max_volume, n_vote, n_best):
+    """Orthorhombic cells with the parameter of ``axis`` re-chosen by vote.
 
-    A trial cell often has two axes right and the third wrong (a multiple or
-    a fraction of the true one, when the first lines of that axis are absent
-    or weak). For each axis, the peaks that the other two axes' zone explains
-    are set aside, and each remaining peak among the first ``n_vote``, put on
-    every small line with a non-zero index along that axis, implies a value
-    of its parameter; the values most others agree with replace it.
+    The peaks that the zone of the other two axes explains are set aside;
+    each remaining peak among the first ``n_vote``, put on every small line
+    with a non-zero index along ``axis``, implies a value of its parameter,
+    and the ``n_best`` values most others agree with replace it. The value
+    in ``cells[:, axis]`` is not used.
     """
     lines = _axis_vote_lines()
     n_v = min(n_vote, len(q))
-    out = []
-    for axis in range(3):
-        zone = cells.copy()
-        zone[:, axis] = 1e6 * q[-1]  # lines with a non-zero index here: out of range
-        explained = count(zone, q[:n_v], tol[:n_v])
-        fixed = cells[:, [i for i in range(3) if i != axis]]
-        rest = fixed @ lines[:, :2].T  # (n_cells, n_lines)
-        coef = lines[:, 2]
-        values = (q[None, :n_v, None] - rest[:, None, :]) / coef
-        tols = np.broadcast_to(tol[None, :n_v, None] / coef, values.shape)
-        # the axis at most max_volume / (area of the other two)
-        smallest = 1.0 / (max_volume**2 * fixed[:, 0] * fixed[:, 1])
-        valid = (values > smallest[:, None, None]) & ~explained[:, :, None]
-        n = len(cells)
-        voted, ok = _vote(
-            values.reshape(n, -1), tols.reshape(n, -1), valid.reshape(n, -1), n_best
-        )
-        new = np.repeat(cells, voted.shape[1], axis=0)
-        new[:, axis] = voted.ravel()
-        out.append(new[ok.ravel()])
-    return np.concatenate(out)
+    zone = cells.copy()
+    zone[:, axis] = 1e6 * q[-1]  # lines with a non-zero index here: out of range
+    explained = count(zone, q[:n_v], tol[:n_v])
+    fixed = cells[:, [i for i in range(3) if i != axis]]
+    rest = fixed @ lines[:, :2].T  # (n_cells, n_lines)
+    coef = lines[:, 2]
+    values = (q[None, :n_v, None] - rest[:, None, :]) / coef
+    tols = np.broadcast_to(tol[None, :n_v, None] / coef, values.shape)
+    # the axis at most max_volume / (area of the other two)
+    smallest = 1.0 / (max_volume**2 * fixed[:, 0] * fixed[:, 1])
+    valid = (values > smallest[:, None, None]) & ~explained[:, :, None]
+    n = len(cells)
+    voted, ok = _vote(
+        values.reshape(n, -1), tols.reshape(n, -1), valid.reshape(n, -1), n_best
+    )
+    new = np.repeat(cells, voted.shape[1], axis=0)
+    new[:, axis] = voted.ravel()
+    return new[ok.ravel()]
+
+
+def _voted_axis(cells, q, tol, count, max_volume, n_vote=10, n_best=4):
+    """Orthorhombic trials with one axis re-chosen by vote (each axis in turn).
+
+    A trial cell often has two axes right and the third wrong (a multiple or
+    a fraction of the true one, when the first lines of that axis are absent
+    or weak); :func:`_vote_axis` repairs it.
+    """
+    return np.concatenate(
+        [
+            _vote_axis(cells, axis, q, tol, count, max_volume, n_vote, n_best)
+            for axis in range(3)
+        ]
+    )
+
+
+@functools.cache
+def _rect_zone_inverses():
+    """Inverses of the ``2 x 2`` systems of small lines of a rectangular mesh.
+
+    Lines ``(k^2, l^2)`` with ``k, l <= 3`` (one or both indices 2 or 3
+    included: the first lines of centred cells, such as 011, 002 and 013 of
+    an I-centred one); one tuple per orbit under ``b <-> c``.
+    """
+    kl = [(1, 0), (0, 1), (1, 1), (4, 0), (0, 4), (4, 1), (1, 4), (4, 4)]
+    kl += [(9, 0), (0, 9), (9, 1), (1, 9)]
+    rows = np.array(kl, dtype=float)
+    tuples = np.array(list(itertools.permutations(range(len(rows)), 2)))
+    keys = [min(tuple(rows[t].ravel()), tuple(rows[t][:, ::-1].ravel())) for t in tuples]
+    _, first = np.unique(np.array(keys), axis=0, return_index=True)
+    mats = rows[tuples[np.sort(first)]]
+    ok = np.abs(np.linalg.det(mats)) > 1e-9
+    return np.linalg.inv(mats[ok])
+
+
+@functools.cache
+def _rect_zone_lines():
+    """``(k^2, l^2)`` of the lines of a rectangular mesh, ``k, l <= 4``."""
+    k, l = np.meshgrid(np.arange(5), np.arange(5), indexing="ij")
+    return np.stack([k.ravel() ** 2, l.ravel() ** 2], axis=1)[1:].astype(float)
+
+
+def _orthorhombic_zone_trials(q, tol, max_volume, count, n_zone=80, n_vote=10):
+    """Orthorhombic trials from a rectangular zone and a voted third axis.
+
+    Two of the first peaks are put on two small lines of a rectangular mesh
+    (``0kl``), which gives ``B, C``; the meshes that explain the most of the
+    first peaks (less the lines a mesh of that area matches by chance: a
+    rectangular mesh has half the distinct lines of an oblique one) are kept,
+    also with either or both axes doubled (C-, I- and F-centring leave only
+    even indices in some zones), and :func:`_vote_axis` supplies ``A`` from
+    the peaks that the mesh leaves unexplained. This finds the cells of
+    centred lattices, whose first lines (011, 002, 112, 013 ...) are not the
+    small lines that the direct trial cells assign.
+    """
+    n_first = min(_N_FIRST[3] + 1, len(q))
+    subsets = np.array(list(itertools.combinations(range(n_first), 2)))
+    if len(subsets) == 0:
+        return np.empty((0, 3))
+    bc = np.einsum("tij,sj->tsi", _rect_zone_inverses(), q[subsets]).reshape(-1, 2)
+    bc = _unique_cells(np.sort(bc[np.all(bc > 0, axis=1)], axis=1))
+    if len(bc) == 0:
+        return np.empty((0, 3))
+    n_screen = min(_N_SCREEN, len(q))
+    qz = bc @ _rect_zone_lines().T  # (n_meshes, n_lines)
+    diff = np.abs(q[None, :n_screen, None] - qz[:, None, :])
+    hits = (diff <= tol[None, :n_screen, None]).any(axis=2)
+    area = 1 / np.sqrt(bc[:, 0] * bc[:, 1])
+    score = hits.sum(axis=1) - _zone_chance_matches(area, tol[:n_screen]) / 2
+    bc, _ = _best(bc, score, area, n_zone)
+    bc = np.concatenate([bc, bc * [0.25, 1.0], bc * [1.0, 0.25], bc * 0.25])
+    cells = np.insert(bc, 0, 1.0, axis=1)  # the first axis is voted
+    voted = _vote_axis(cells, 0, q, tol, count, max_volume, n_vote, n_best=4)
+    return _unique_cells(np.sort(voted, axis=1))
 
 
 def _vote(values, tols, valid, n_best):
@@ -546,7 +632,7 @@ def _zone_family(q, tol, max_volume, n_zone, n_vote):
     return _add_voted(ace, "B", q, tol, explained, max_volume, n_vote)
 
 
-def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_zone=40, n_vote=10):
+def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_zone=150, n_vote=10):
     """Trial cells of both families, each screened on its own."""
     out = []
     for cells in (
