@@ -444,7 +444,8 @@ def _rect_zone_inverses():
     kl += [(9, 0), (0, 9), (9, 1), (1, 9)]
     rows = np.array(kl, dtype=float)
     tuples = np.array(list(itertools.permutations(range(len(rows)), 2)))
-    keys = [min(tuple(rows[t].ravel()), tuple(rows[t][:, ::-1].ravel())) for t in tuples]
+    swapped = rows[:, ::-1]
+    keys = [min(tuple(rows[t].ravel()), tuple(swapped[t].ravel())) for t in tuples]
     _, first = np.unique(np.array(keys), axis=0, return_index=True)
     mats = rows[tuples[np.sort(first)]]
     ok = np.abs(np.linalg.det(mats)) > 1e-9
