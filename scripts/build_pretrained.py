@@ -4,7 +4,7 @@ Simulates random symmetric crystals (pyxtal) with augmentation for training
 and pymatgen's AFLOW prototypes for calibration (nothing from ../shared), fits
 the model of ``sklearn_xrd.pretrained._recipe.build_model``, and writes
 ``sklearn_xrd/pretrained/data/crystal-system.skops`` and ``.json``.
-A few minutes on 2 CPU cores with the defaults::
+About 20 minutes on 2 CPU cores with the defaults::
 
     python scripts/build_pretrained.py
     python scripts/build_pretrained.py --output /tmp/model --n-per-class 40
