@@ -370,9 +370,8 @@ def _trial_cells(system, q, tol, max_volume):
         volume = _volume(system, voted)
         out.append(_screen_two_stage(voted, volume, count, q, tol, _N_REFINE, mult)[0])
     zone = _orthorhombic_zone_trials(q, tol, max_volume, count)
-    volume = _volume(system, zone) if len(zone) else np.empty(0)
-    zone, volume = zone[volume <= max_volume], volume[volume <= max_volume]
-    if len(zone):
+    if len(zone):  # the vote keeps the volume below max_volume
+        volume = _volume(system, zone)
         n_keep = 2 * _N_REFINE
         out.append(_screen_two_stage(zone, volume, count, q, tol, n_keep, mult)[0])
     return np.concatenate(out)
@@ -452,13 +451,6 @@ def _rect_zone_inverses():
     return np.linalg.inv(mats[ok])
 
 
-@functools.cache
-def _rect_zone_lines():
-    """``(k^2, l^2)`` of the lines of a rectangular mesh, ``k, l <= 4``."""
-    k, l = np.meshgrid(np.arange(5), np.arange(5), indexing="ij")
-    return np.stack([k.ravel() ** 2, l.ravel() ** 2], axis=1)[1:].astype(float)
-
-
 def _orthorhombic_zone_trials(q, tol, max_volume, count, n_zone=80, n_vote=10):
     """Orthorhombic trials from a rectangular zone and a voted third axis.
 
@@ -481,9 +473,9 @@ def _orthorhombic_zone_trials(q, tol, max_volume, count, n_zone=80, n_vote=10):
     if len(bc) == 0:
         return np.empty((0, 3))
     n_screen = min(_N_SCREEN, len(q))
-    qz = bc @ _rect_zone_lines().T  # (n_meshes, n_lines)
-    diff = np.abs(q[None, :n_screen, None] - qz[:, None, :])
-    hits = (diff <= tol[None, :n_screen, None]).any(axis=2)
+    # with A out of range only the 0kl lines (k, l <= 4) of the mesh count
+    meshes = np.insert(bc, 0, 1e6 * q[-1], axis=1)
+    hits = count(meshes, q[:n_screen], tol[:n_screen])
     area = 1 / np.sqrt(bc[:, 0] * bc[:, 1])
     score = hits.sum(axis=1) - _zone_chance_matches(area, tol[:n_screen]) / 2
     bc, _ = _best(bc, score, area, n_zone)
