@@ -232,6 +232,29 @@ def test_monoclinic_found_through_the_h0l_zone(name):
     _assert_best_of_its_rank(res, "monoclinic")
 
 
+# A C-centred cell with a short b axis, read down to 6 % of the strongest line:
+# its first k != 0 lines (111, 310, 112 ...) are few, and the first 10 peaks
+# held too few of them to agree on B; the vote now takes the first 20 peaks.
+FEW_K_LINES = {
+    "C2/m, short b": Structure.from_spacegroup(
+        "C2/m",
+        Lattice.monoclinic(13.81, 3.88, 6.59, 106.19),
+        ["Ca", "O", "O"],
+        [[0.197, 0.0, 0.477], [0.386, 0.0, 0.614], [0.25, 0.0, 0.1]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FEW_K_LINES)
+def test_monoclinic_b_voted_by_the_first_20_peaks(name):
+    structure = FEW_K_LINES[name]
+    tt, _ = _lines(structure, rel=0.06)
+    res = index_peaks(tt, wavelength=WAVELENGTH)
+    assert res["monoclinic"]["n_unindexed"] == 0
+    _assert_same_lattice(res["monoclinic"]["cell"], structure)
+    _assert_best_of_its_rank(res, "monoclinic")
+
+
 def test_a_cell_fitting_no_more_peaks_than_parameters_does_not_win():
     """The first three lines of bcc niobium, read to 0.01 degree. A tiny cell
     that puts one peak exactly on its first line (one parameter fitted to one

@@ -20,7 +20,12 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    ``hl = 0`` (these do not feel ``beta``) and votes for ``E`` with
    ``hl != 0`` lines; the second takes ``A, C, E`` from the ``h0l`` zone
    (a two-dimensional oblique lattice, screened with the chance matches of a
-   plane mesh) and votes for ``B`` with ``k != 0`` lines. A pattern whose
+   plane mesh) and votes for ``B`` with ``k != 0`` lines. All of the first
+   20 peaks that the sub-metric leaves unexplained vote: in a large or
+   C-centred cell the first ``k != 0`` lines are few and spread out, and
+   with only the first 10 voting the true ``B`` often had a single vote
+   (with 20 the true cell is found for 89 of 149 Materials Project
+   monoclinic patterns instead of 82). A pattern whose
    first peaks hold three ``h0l`` lines but not three ``hl = 0`` lines is
    found by the second family, and the other way round. Each zone cell is
    also tried with ``a`` or ``c`` doubled before the vote: C- or A-centring
@@ -352,18 +357,17 @@ def _trial_cells(system, q, tol, max_volume):
     if system == "orthorhombic":
         params = np.sort(params, axis=1)  # a is the longest axis (largest h)
     params = _unique_cells(params)
-    if len(params) == 0:
-        return params
     volume = _volume(system, params)
     keep = volume <= max_volume
     params, volume = params[keep], volume[keep]
     table = _m_table(system)
     count = functools.partial(_count_m_table, table=table)
     mult = _MULTIPLICITY[system]
-    params = _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
+    if len(params):
+        params = _screen_two_stage(params, volume, count, q, tol, _N_REFINE, mult)[0]
     if system != "orthorhombic":
         return params
-    out = [params]
+    out = [params]  # the zone family below does not need a direct trial cell
     voted = _voted_axis(params, q, tol, count, max_volume) if len(params) else params
     voted = _unique_cells(np.sort(voted, axis=1))
     if len(voted):
@@ -625,7 +629,7 @@ def _zone_family(q, tol, max_volume, n_zone, n_vote):
     return _add_voted(ace, "B", q, tol, explained, max_volume, n_vote)
 
 
-def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_zone=150, n_vote=10):
+def _monoclinic_trials(q, tol, max_volume, n_abc=40, n_zone=150, n_vote=20):
     """Trial cells of both families, each screened on its own."""
     out = []
     for cells in (
