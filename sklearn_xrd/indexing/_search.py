@@ -35,7 +35,10 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    the same way: for each axis, the peaks that the zone of the other two axes
    leaves unexplained vote for that axis's parameter, which repairs a trial
    cell with two axes right and the third wrong (weak or absent first lines
-   along a short axis); the voted cells are screened in turn. A third
+   along a short axis); the voted cells are screened in turn. Here only the
+   first 10 peaks vote: unlike the monoclinic vote, 16 or 20 voters found
+   fewer true orthorhombic cells (0.787 of Materials Project patterns with
+   10, 0.772 with 16, 0.756 with 20). A third
    orthorhombic family starts from a rectangular zone: two of the first six
    peaks put on two small ``0kl`` lines (indices up to 3) give ``B, C``; the
    meshes that explain the most peaks, also with either or both axes
