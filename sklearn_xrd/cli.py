@@ -53,6 +53,25 @@ def _positive_int(text):
     return value
 
 
+def _prior(text):
+    """``--prior``: ``batch``, or ``class=frequency`` pairs separated by commas."""
+    if text == "batch":
+        return text
+    prior = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        try:
+            prior[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: expected 'batch' or class=frequency pairs such as "
+                "monoclinic=0.3,orthorhombic=0.2"
+            ) from None
+    return prior
+
+
 def _predict_table(results):
     """Plain-text table of ``predict_files`` results."""
     head = ("file", "prediction", "certainty", "top-k")
@@ -79,13 +98,15 @@ def _predict(args):
 
     try:
         metadata = load_metadata()
-        results = predict_files(
+        results, prior = predict_files(
             args.files,
             wavelength=args.wavelength,
             top_k=args.top_k,
             low_certainty_threshold=metadata["low_certainty_threshold"],
             cell=args.cell,
             errors="report" if args.keep_going else "raise",
+            prior=args.prior,
+            return_prior=True,
         )
     except (ValueError, FileNotFoundError) as exc:
         print(f"sklearn-xrd predict: error: {exc}", file=sys.stderr)
@@ -93,6 +114,14 @@ def _predict(args):
     failed = [r for r in results if "error" in r]
     for r in failed:
         print(f"sklearn-xrd predict: error: {r['error']}", file=sys.stderr)
+    if prior is not None:
+        source = "estimated from these files" if args.prior == "batch" else "given"
+        text = ", ".join(f"{c} {p:.2f}" for c, p in prior.items())
+        # stdout stays one JSON list with --json
+        print(
+            f"class frequencies ({source}): {text}",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -206,6 +235,17 @@ def build_parser():
         "--cell",
         action="store_true",
         help="also fit the cell of the predicted crystal system (indexing search)",
+    )
+    predict.add_argument(
+        "--prior",
+        type=_prior,
+        default=None,
+        help=(
+            "class frequencies of the collection: 'batch' estimates them from "
+            "the files given (EM; 30 files or more, better hundreds), or "
+            "class=frequency pairs (monoclinic=0.3,...; classes left out are "
+            "ruled out); default: the model's equal frequencies"
+        ),
     )
     predict.add_argument(
         "--keep-going",

@@ -124,6 +124,35 @@ def test_bad_arguments(files, capsys):
     capsys.readouterr()
 
 
+def test_given_prior(files, capsys):
+    stated, _, _ = files
+    status, out, _ = _run(capsys, "--prior", "cubic=1,tetragonal=0", stated)
+    assert status == 0
+    [row] = [line for line in out.splitlines() if line.startswith(str(stated))]
+    assert row.split()[1] == "cubic"  # the only class left
+    assert "class frequencies (given): cubic 1.00, hexagonal 0.00" in out
+    status, out, err = _run(capsys, "--json", "--prior", "hexagonal=1", stated)
+    [obj] = json.loads(out)  # stdout stays one JSON list
+    assert obj["prediction"] == "hexagonal"
+    assert obj["probabilities"]["hexagonal"] == pytest.approx(1.0)
+    assert "class frequencies (given)" in err
+
+
+def test_batch_prior_needs_enough_files(files, capsys):
+    stated, plain, _ = files
+    status, _, err = _run(capsys, "--prior", "batch", "--wavelength", "CuKa", stated)
+    assert status == 1
+    assert "at least 30 readable files" in err
+
+
+@pytest.mark.parametrize("prior", ["banana", "cubic=x", "=0.5", "cubic=0.5,"])
+def test_bad_prior_argument(files, capsys, prior):
+    with pytest.raises(SystemExit) as exc:
+        main(["predict", "--prior", prior, str(files[0])])
+    assert exc.value.code == 2
+    assert "class=frequency" in capsys.readouterr().err
+
+
 @pytest.mark.shared_data
 def test_every_measured_file(capsys):
     shared = get_shared_data_dir()

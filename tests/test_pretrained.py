@@ -148,6 +148,45 @@ def test_predict_files(tmp_path, model):
     assert set(report) == {"file", "error"}
 
 
+class _PeakSideModel:
+    """Stand-in classifier: which half of the grid holds the strongest point."""
+
+    classes_ = np.array(["cubic", "hexagonal"])
+
+    def predict_proba(self, X):
+        low = np.argmax(X, axis=1) < X.shape[1] // 2
+        return np.where(low[:, None], [0.6, 0.4], [0.3, 0.7])
+
+
+def test_predict_files_prior(tmp_path):
+    x = np.arange(10.0, 80.0, 0.02)
+    paths = []
+    for i, peak in enumerate([30.0] * 36 + [70.0] * 4):
+        paths.append(tmp_path / f"p{i}.xy")
+        np.savetxt(paths[-1], np.c_[x, 100 * np.exp(-0.5 * ((x - peak) / 0.05) ** 2)])
+    kw = {
+        "wavelength": "CuKa",
+        "model": _PeakSideModel(),
+        "low_certainty_threshold": 0.5,
+    }
+    plain, none = predict_files(paths, return_prior=True, **kw)
+    assert none is None and plain[0]["probabilities"]["cubic"] == pytest.approx(0.6)
+    results, prior = predict_files(paths, prior="batch", return_prior=True, **kw)
+    # nine in ten patterns lean cubic: the batch is mostly cubic
+    assert prior["cubic"] > 0.8 and sum(prior.values()) == pytest.approx(1.0)
+    mean = np.mean([[r["probabilities"][c] for c in prior] for r in results], axis=0)
+    np.testing.assert_allclose(mean, list(prior.values()), atol=1e-6)  # EM fixed point
+    assert results[0]["probabilities"]["cubic"] > 0.6
+    results = predict_files(paths[:1], prior={"hexagonal": 3, "cubic": 1}, **kw)
+    assert results[0]["probabilities"]["hexagonal"] == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="at least 30 readable files"):
+        predict_files(paths[:29], prior="batch", **kw)
+    with pytest.raises(ValueError, match=r"does not know: \['cubical'\]"):
+        predict_files(paths[:1], prior={"cubical": 1}, **kw)
+    with pytest.raises(ValueError, match="prior must be None, 'batch' or a dict"):
+        predict_files(paths[:1], prior="minerals", **kw)
+
+
 def test_recipe_factory_is_recorded():
     from sklearn.pipeline import Pipeline
 

@@ -6,6 +6,10 @@ import numpy as np
 
 from .._protocol import GRID_MEASURED
 
+#: Fewest readable files for ``prior="batch"``: fewer cannot pin down seven
+#: class frequencies.
+MIN_BATCH_FOR_PRIOR = 30
+
 
 def _read_on_grid(path, wavelength):
     """The file's pattern on the model grid, and the wavelength used."""
@@ -42,6 +46,30 @@ def _read_on_grid(path, wavelength):
     return row, lam, source
 
 
+def _adjusted(proba, classes, prior):
+    """Probabilities under ``prior`` ("batch" or a dict), and that prior as a dict."""
+    from ..evaluation import adjust_to_prior, estimate_prior
+
+    if prior == "batch":
+        if len(proba) < MIN_BATCH_FOR_PRIOR:
+            raise ValueError(
+                f"prior='batch' needs at least {MIN_BATCH_FOR_PRIOR} readable files "
+                f"to estimate the class frequencies from, got {len(proba)}"
+            )
+        weights, proba, _ = estimate_prior(proba)
+    else:
+        unknown = sorted(set(prior) - {str(c) for c in classes})
+        if unknown:
+            raise ValueError(
+                f"prior names classes the model does not know: {unknown}; "
+                f"its classes are {[str(c) for c in classes]}"
+            )
+        weights = np.array([prior.get(str(c), 0.0) for c in classes], dtype=float)
+        proba = adjust_to_prior(proba, weights)
+        weights = weights / weights.sum()
+    return proba, {str(c): float(w) for c, w in zip(classes, weights)}
+
+
 def _json_number(value):
     """``None`` for NaN (not JSON), else the value."""
     if isinstance(value, float) and np.isnan(value):
@@ -58,6 +86,8 @@ def predict_files(
     low_certainty_threshold=None,
     cell=False,
     errors="raise",
+    prior=None,
+    return_prior=False,
 ):
     """Crystal system of each measured pattern file.
 
@@ -90,6 +120,17 @@ def predict_files(
     errors : {"raise", "report"}, default="raise"
         On an unreadable file: raise ``ValueError`` naming it, or put
         ``{"file": ..., "error": message}`` in its place and go on.
+    prior : None, "batch" or dict, default=None
+        Class frequencies of the collection the files come from. ``None``
+        keeps the model's (trained on equally common crystal systems).
+        ``"batch"`` estimates them from all the readable files given
+        together (:func:`sklearn_xrd.evaluation.estimate_prior`, EM; at least
+        :data:`MIN_BATCH_FOR_PRIOR` files, better hundreds) and adjusts every
+        file's probabilities to them. A dict maps class names to
+        frequencies (missing classes get 0, which rules them out). The
+        adjusted probabilities are reported and predicted from.
+    return_prior : bool, default=False
+        Also return the class frequencies the probabilities refer to.
 
     Returns
     -------
@@ -100,12 +141,17 @@ def predict_files(
         ``low_certainty``, ``wavelength`` (angstrom or tube line used) and
         ``wavelength_source`` (``"file"`` or ``"argument"``), and ``cell``
         when asked; or ``file`` and ``error``.
+    prior : dict or None
+        Only with ``return_prior=True``: class name to the frequency used
+        (the estimate for ``"batch"``); ``None`` when ``prior`` is ``None`` or
+        no file was readable.
 
     Raises
     ------
     ValueError
         With ``errors="raise"``, for the first file that cannot be read or
-        whose wavelength is unknown; the message starts with its path.
+        whose wavelength is unknown; the message starts with its path. Also
+        for a bad ``prior``, or ``prior="batch"`` with too few readable files.
 
     Examples
     --------
@@ -123,6 +169,8 @@ def predict_files(
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
+    if not (prior is None or prior == "batch" or isinstance(prior, dict)):
+        raise ValueError(f"prior must be None, 'batch' or a dict, got {prior!r}")
     if not isinstance(top_k, Integral) or top_k < 1:
         raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
     if low_certainty_threshold is None:
@@ -134,7 +182,7 @@ def predict_files(
             f"low_certainty_threshold must be a number, got {low_certainty_threshold!r}"
         )
 
-    results, rows, where = [], [], []
+    results, rows, where, used = [], [], [], None
     for path in paths:
         try:
             row, lam, source = _read_on_grid(path, wavelength)
@@ -155,6 +203,8 @@ def predict_files(
             model = load()
         classes = np.asarray(model.classes_)
         proba = model.predict_proba(np.vstack(rows).astype(np.float32))
+        if prior is not None:
+            proba, used = _adjusted(proba, classes, prior)
         k = min(int(top_k), len(classes))
         for i, p in zip(where, proba):
             order = np.argsort(-p, kind="stable")
@@ -173,4 +223,4 @@ def predict_files(
             cells = predict_cell(model, np.vstack(rows), crystal_systems=predicted)
             for i, c in zip(where, cells):
                 results[i]["cell"] = {k: _json_number(v) for k, v in c.items()}
-    return results
+    return (results, used) if return_prior else results
