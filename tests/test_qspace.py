@@ -149,6 +149,41 @@ def test_indexing_features_on_nacl():
     assert results[0]["cubic"]["hkl"][:2].tolist() == [[1, 1, 1], [2, 0, 0]]
 
 
+def test_contrasts_compare_systems_and_flag_cubic_metrics():
+    rutile = Structure.from_spacegroup(
+        "P4_2/mnm",
+        Lattice.tetragonal(4.594, 2.959),
+        ["Ti", "O"],
+        [[0, 0, 0], [0.305, 0.305, 0]],
+    )
+    X = np.stack([_pattern(NACL), _pattern(rutile)])
+    systems = ("cubic", "tetragonal", "hexagonal")
+    est = IndexingFeatures(systems=systems, contrasts=True).fit(X)
+    Xt = est.transform(X)
+    names = est.get_feature_names_out().tolist()
+    # 3 pairs x 2, 3 gaps to the best, tetragonal c/a and its distance, hexagonal c/a
+    assert Xt.shape == (2, 34 + 6 + 3 + 3) and len(names) == Xt.shape[1]
+    plain = IndexingFeatures(systems=systems).fit_transform(X)
+    np.testing.assert_array_equal(Xt[:, :34], plain)
+    nacl, tio2 = (dict(zip(names, row, strict=True)) for row in Xt)
+    for row in (nacl, tio2):
+        assert row["m20_tetragonal_minus_cubic"] == pytest.approx(
+            row["tetragonal_m20"] - row["cubic_m20"]
+        )
+        assert row["n_unindexed_hexagonal_minus_tetragonal"] == (
+            row["hexagonal_n_unindexed"] - row["tetragonal_n_unindexed"]
+        )
+        assert max(row[f"{s}_m20_below_best"] for s in systems) == 0
+    # rutile: no cubic cell explains it; its tetragonal one is far better
+    assert tio2["m20_tetragonal_minus_cubic"] > 1  # a figure of merit 10x higher
+    assert tio2["cubic_m20_below_best"] < -1
+    assert tio2["tetragonal_c_over_a"] == pytest.approx(2.959 / 4.594, rel=1e-3)
+    # nearest special ratio 1/sqrt(2): log(0.7071 / 0.6441)
+    assert tio2["tetragonal_c_over_a_from_special"] == pytest.approx(0.0933, abs=2e-3)
+    # NaCl's tetragonal cell is body-centred with c/a = sqrt(2): a cubic metric
+    assert nacl["tetragonal_c_over_a_from_special"] < 1e-3
+
+
 def test_absence_counts_tell_screw_axis_from_trigonal():
     # hcp Mg (P6_3/mmc) has no 00l or hh-2hl line with l odd; CdI2 (P-3m1),
     # on the same kind of metric, shows 001 and 003
@@ -257,6 +292,9 @@ def test_indexing_features_n_jobs():
 def _tested_estimators():
     yield QSpacePeaks(n_peaks=4)
     yield IndexingFeatures(n_peaks=5, systems=("cubic", "tetragonal"))
+    yield IndexingFeatures(
+        n_peaks=5, systems=("tetragonal", "monoclinic"), contrasts=True
+    )
 
 
 @parametrize_with_checks(
