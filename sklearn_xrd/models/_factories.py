@@ -303,9 +303,10 @@ def make_physics_model(
 
     A :class:`~sklearn.pipeline.FeatureUnion` of :class:`QSpacePeaks` (where
     the lines are), :class:`IndexingFeatures` (which metric explains them,
-    with the fitted cells and the comparisons across systems) and, with ``peaks=True``, :class:`PeakExtractor`
-    (the strongest peaks, which carry the intensity pattern that tells
-    trigonal from hexagonal), then one classifier.
+    with the fitted cells and the comparisons across systems) and, with
+    ``peaks=True``, :class:`PeakExtractor` (the strongest peaks, which carry
+    the intensity pattern that tells trigonal from hexagonal), then one
+    classifier.
 
     Parameters
     ----------
