@@ -183,8 +183,9 @@ def test_predict_files_prior(tmp_path):
         predict_files(paths[:29], prior="batch", **kw)
     with pytest.raises(ValueError, match=r"does not know: \['cubical'\]"):
         predict_files(paths[:1], prior={"cubical": 1}, **kw)
-    with pytest.raises(ValueError, match="prior must be None, 'batch' or a dict"):
-        predict_files(paths[:1], prior="minerals", **kw)
+    for bad in ("minerals", np.array([0.5, 0.5])):
+        with pytest.raises(ValueError, match="prior must be None, 'batch' or a dict"):
+            predict_files(paths[:1], prior=bad, **kw)
 
 
 def test_recipe_factory_is_recorded():

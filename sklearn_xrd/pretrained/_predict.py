@@ -46,11 +46,15 @@ def _read_on_grid(path, wavelength):
     return row, lam, source
 
 
+def _is_batch(prior):
+    return isinstance(prior, str) and prior == "batch"
+
+
 def _adjusted(proba, classes, prior):
     """Probabilities under ``prior`` ("batch" or a dict), and that prior as a dict."""
     from ..evaluation import adjust_to_prior, estimate_prior
 
-    if prior == "batch":
+    if _is_batch(prior):
         if len(proba) < MIN_BATCH_FOR_PRIOR:
             raise ValueError(
                 f"prior='batch' needs at least {MIN_BATCH_FOR_PRIOR} readable files "
@@ -124,8 +128,8 @@ def predict_files(
         Class frequencies of the collection the files come from. ``None``
         keeps the model's (trained on equally common crystal systems).
         ``"batch"`` estimates them from all the readable files given
-        together (:func:`sklearn_xrd.evaluation.estimate_prior`, EM; at least
-        :data:`MIN_BATCH_FOR_PRIOR` files, better hundreds) and adjusts every
+        together (:func:`sklearn_xrd.evaluation.estimate_prior`, EM; at least 30
+        files, better hundreds) and adjusts every
         file's probabilities to them. A dict maps class names to
         frequencies (missing classes get 0, which rules them out). The
         adjusted probabilities are reported and predicted from.
@@ -169,7 +173,7 @@ def predict_files(
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
-    if not (prior is None or prior == "batch" or isinstance(prior, dict)):
+    if not (prior is None or isinstance(prior, dict) or _is_batch(prior)):
         raise ValueError(f"prior must be None, 'batch' or a dict, got {prior!r}")
     if not isinstance(top_k, Integral) or top_k < 1:
         raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
