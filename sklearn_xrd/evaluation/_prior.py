@@ -34,7 +34,8 @@ def _check_proba(proba):
     return proba
 
 
-def _check_prior(prior, n_classes, name):
+def _check_prior(prior, n_classes, name, positive=False):
+    """``prior`` normalised; ``None`` is uniform. ``positive``: no zero allowed."""
     if prior is None:
         return np.full(n_classes, 1.0 / n_classes)
     prior = np.asarray(prior, dtype=np.float64)
@@ -45,6 +46,8 @@ def _check_prior(prior, n_classes, name):
         )
     if not np.all(np.isfinite(prior)) or np.any(prior < 0) or prior.sum() <= 0:
         raise ValueError(f"{name} must be finite, non-negative and not all zero")
+    if positive and np.any(prior == 0):
+        raise ValueError(f"{name} must be positive for every class")
     return prior / prior.sum()
 
 
@@ -76,9 +79,9 @@ def adjust_to_prior(proba, prior, *, training_prior=None):
     """
     proba = _check_proba(proba)
     prior = _check_prior(prior, proba.shape[1], "prior")
-    training_prior = _check_prior(training_prior, proba.shape[1], "training_prior")
-    if np.any(training_prior == 0):
-        raise ValueError("training_prior must be positive for every class")
+    training_prior = _check_prior(
+        training_prior, proba.shape[1], "training_prior", positive=True
+    )
     adjusted = proba * (prior / training_prior)
     sums = adjusted.sum(axis=1, keepdims=True)
     return np.where(sums > 0, adjusted / np.where(sums > 0, sums, 1.0), prior)
@@ -129,9 +132,9 @@ def estimate_prior(proba, *, training_prior=None, max_iter=1000, tol=1e-8):
     (True, True)
     """
     proba = _check_proba(proba)
-    training_prior = _check_prior(training_prior, proba.shape[1], "training_prior")
-    if np.any(training_prior == 0):
-        raise ValueError("training_prior must be positive for every class")
+    training_prior = _check_prior(
+        training_prior, proba.shape[1], "training_prior", positive=True
+    )
     if not isinstance(max_iter, Integral) or max_iter < 1:
         raise ValueError(f"max_iter must be a positive int, got {max_iter!r}")
     if not isinstance(tol, Real) or not tol > 0:

@@ -44,20 +44,8 @@ _SPECIAL_RATIOS = {
 
 def _contrast_names(systems):
     """Names of the columns that :func:`_contrasts` appends."""
-    names = []
-    for i, first in enumerate(systems):
-        for second in systems[i + 1 :]:
-            names += [f"m20_{second}_minus_{first}"]
-            names += [f"n_unindexed_{second}_minus_{first}"]
-    names += [f"{s}_m20_below_best" for s in systems]
-    for (system, num, den), special in _SPECIAL_RATIOS.items():
-        if system in systems:
-            names.append(f"{system}_{num}_over_{den}")
-            if special:
-                names.append(f"{system}_{num}_over_{den}_from_special")
-    if "monoclinic" in systems:
-        names.append("monoclinic_beta_from_90")
-    return names
+    blank = np.zeros((1, len(systems) * len(_PER_SYSTEM)))
+    return [name for name, _ in _contrasts(blank, systems)]
 
 
 def _contrasts(features, systems):
@@ -69,6 +57,9 @@ def _contrasts(features, systems):
     log distance to the nearest special ratio of :data:`_SPECIAL_RATIOS`
     (cells whose metric mimics a system of higher symmetry). A tree sees a
     single column where it would need a split on each of two.
+
+    Returns a list of ``(name, column)`` pairs: names and values come from one
+    place, so they cannot drift apart.
     """
     width = len(_PER_SYSTEM)
 
@@ -76,27 +67,29 @@ def _contrasts(features, systems):
         return features[:, systems.index(system) * width + _PER_SYSTEM.index(what)]
 
     out = []
-    m20 = np.column_stack([column(s, "m20") for s in systems])
-    unindexed = np.column_stack([column(s, "n_unindexed") for s in systems])
-    for i in range(len(systems)):
-        for j in range(i + 1, len(systems)):
-            out += [m20[:, j] - m20[:, i], unindexed[:, j] - unindexed[:, i]]
-    out += list((m20 - m20.max(axis=1, keepdims=True)).T)
+    for i, first in enumerate(systems):
+        for second in systems[i + 1 :]:
+            for what in ("m20", "n_unindexed"):
+                diff = column(second, what) - column(first, what)
+                out.append((f"{what}_{second}_minus_{first}", diff))
+    best = np.max([column(s, "m20") for s in systems], axis=0)
+    out += [(f"{s}_m20_below_best", column(s, "m20") - best) for s in systems]
     for (system, num, den), special in _SPECIAL_RATIOS.items():
         if system not in systems:
             continue
         top, bottom = column(system, num), column(system, den)
         found = (top > 0) & (bottom > 0)  # cell columns are 0 without a cell
         ratio = np.where(found, top / np.where(found, bottom, 1.0), 0.0)
-        out.append(ratio)
+        name = f"{system}_{num}_over_{den}"
+        out.append((name, ratio))
         if special:
             log_ratio = np.log(np.where(found, ratio, 1.0))[:, None]
             distance = np.min(np.abs(log_ratio - np.log(special)), axis=1)
-            out.append(np.where(found, distance, 1.0))
+            out.append((f"{name}_from_special", np.where(found, distance, 1.0)))
     if "monoclinic" in systems:
         beta = column("monoclinic", "beta")
-        out.append(np.where(beta > 0, np.abs(beta - 90.0), 0.0))
-    return np.column_stack(out)
+        out.append(("monoclinic_beta_from_90", np.where(beta > 0, abs(beta - 90), 0)))
+    return out
 
 
 def _features(results, systems, tolerance):
@@ -376,7 +369,8 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         systems = tuple(self.systems)
         features = _features(self.index_patterns(X), systems, self.tolerance)
         if self.contrasts:
-            features = np.hstack([features, _contrasts(features, systems)])
+            extra = [values for _, values in _contrasts(features, systems)]
+            features = np.column_stack([features, *extra])
         return features
 
     def get_feature_names_out(self, input_features=None):
