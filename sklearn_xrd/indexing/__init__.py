@@ -5,6 +5,7 @@ their results into features for a classifier.
 """
 
 from ._absences import ABSENCE_FEATURES, hexagonal_absence_counts
+from ._ambiguity import AMBIGUITIES, metric_ambiguity
 from ._lattice import (
     CELL_PARAMETERS,
     CENTRINGS,
@@ -20,6 +21,7 @@ from ._search import index_peaks, q_from_two_theta
 
 __all__ = [
     "ABSENCE_FEATURES",
+    "AMBIGUITIES",
     "CELL_PARAMETERS",
     "CENTRINGS",
     "N_PARAMS",
@@ -29,6 +31,7 @@ __all__ = [
     "coefficients_from_cell",
     "hexagonal_absence_counts",
     "index_peaks",
+    "metric_ambiguity",
     "metric_coefficients",
     "q_from_two_theta",
     "reflection_table",

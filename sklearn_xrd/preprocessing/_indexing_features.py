@@ -14,6 +14,7 @@ from ..indexing import (
     hexagonal_absence_counts,
     index_peaks,
 )
+from ..indexing._ambiguity import _SPECIAL_RATIOS
 from ..simulation import resolve_wavelength
 from ..utils._validation import validate_patterns
 from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
@@ -23,23 +24,6 @@ _PER_SYSTEM = ("m20", "n_unindexed", "mean_error", *CELL_PARAMETERS)
 
 def _index_rows(two_theta, systems, kwargs):
     return [index_peaks(tt, systems=systems, **kwargs) for tt in two_theta]
-
-
-# Axis ratios of a fitted cell at which its lines are (nearly) those of a cell
-# of higher symmetry: tetragonal c/a = n, 1/n or sqrt(2) (times n) index as
-# cubic; rhombohedral (hexagonal axes) c/a = sqrt(6)/4, sqrt(6)/2, sqrt(6) and
-# 2 sqrt(6) are the body-centred, primitive and face-centred cubic lattices
-# (alpha near 109.5, 90 and 60 degrees); orthorhombic axes in the ratio 1 or
-# sqrt(3) are tetragonal or orthohexagonal.
-_S2, _S3, _S6 = np.sqrt(2.0), np.sqrt(3.0), np.sqrt(6.0)
-_SPECIAL_RATIOS = {
-    ("tetragonal", "c", "a"): (1, 2, 3, 1 / 2, 1 / 3, _S2, 1 / _S2, 2 * _S2, _S2 / 4),
-    ("rhombohedral", "c", "a"): (_S6 / 4, _S6 / 2, _S6, 2 * _S6),
-    ("hexagonal", "c", "a"): (),
-    ("orthorhombic", "b", "a"): (1, _S3, 1 / _S3),
-    ("orthorhombic", "c", "a"): (1, _S3, 1 / _S3),
-    ("orthorhombic", "c", "b"): (1, _S3, 1 / _S3),
-}
 
 
 def _contrast_names(systems):
@@ -54,7 +38,8 @@ def _contrasts(features, systems):
     Differences of ``m20`` (a log, so these are log ratios of the figures of
     merit) and of ``n_unindexed`` for every pair of systems, each system's
     ``m20`` below the best one, and axis ratios of the fitted cells with their
-    log distance to the nearest special ratio of :data:`_SPECIAL_RATIOS`
+    log distance to the nearest special ratio of
+    :data:`sklearn_xrd.indexing._ambiguity._SPECIAL_RATIOS`
     (cells whose metric mimics a system of higher symmetry). A tree sees a
     single column where it would need a split on each of two.
 
