@@ -66,6 +66,38 @@ def _test_sets(names, n_jobs, fingerprint):
     return {k: dict(v) for k, v in sets.items()}, skipped
 
 
+def add_data_arguments(parser):
+    """The options that choose the training set, the workers and the cache."""
+    parser.add_argument("--n-per-class", type=int, default=300)
+    parser.add_argument("--n-variants", type=int, default=2)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")
+
+
+def cached_training_set(args, memory):
+    """The synthetic training set that ``args`` names, from the cache if there."""
+    return memory.cache(_training_set, ignore=["n_jobs"])(
+        args.n_per_class,
+        args.n_variants,
+        args.random_state,
+        args.n_jobs,
+        source_fingerprint(),
+    )
+
+
+def cached_test_sets(args, memory, names):
+    """The test sets ``names`` and what was skipped, from the cache if there."""
+    return memory.cache(_test_sets, ignore=["n_jobs"])(
+        names, args.n_jobs, source_fingerprint()
+    )
+
+
+def training_set_key(args):
+    """The name under which the training set's features are cached."""
+    return f"train-{args.n_per_class}-{args.n_variants}-{args.random_state}"
+
+
 def _true_cells(n_jobs):
     """Sorted axis lengths and volume of mp20_dev's conventional standard cells."""
     from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
@@ -139,11 +171,7 @@ class _Features:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-per-class", type=int, default=300)
-    parser.add_argument("--n-variants", type=int, default=2)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")
+    add_data_arguments(parser)
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -157,22 +185,14 @@ def main(argv=None):
     warnings.filterwarnings("ignore", category=UserWarning)
 
     t0 = time.perf_counter()
-    train = memory.cache(_training_set, ignore=["n_jobs"])(
-        args.n_per_class,
-        args.n_variants,
-        args.random_state,
-        args.n_jobs,
-        source_fingerprint(),
-    )
+    train = cached_training_set(args, memory)
     print(
         f"training set: {args.n_per_class} synthetic crystals per system, "
         f"{len(train['data'])} patterns ({args.n_variants} augmented variants "
         f"each); {time.perf_counter() - t0:.0f} s"
     )
     t1 = time.perf_counter()
-    sets, skipped = memory.cache(_test_sets, ignore=["n_jobs"])(
-        names, args.n_jobs, source_fingerprint()
-    )
+    sets, skipped = cached_test_sets(args, memory, names)
     for name, reason in skipped:
         print(f"skipped test set {name}: {reason}")
     print(
@@ -180,7 +200,7 @@ def main(argv=None):
         + ", ".join(f"{k} ({len(v['target'])})" for k, v in sets.items())
         + f"; {time.perf_counter() - t1:.0f} s"
     )
-    train_key = f"train-{args.n_per_class}-{args.n_variants}-{args.random_state}"
+    train_key = training_set_key(args)
     features = _Features(memory, args.n_jobs)
 
     header = "| model | features + fit s | " + " | ".join(

@@ -35,23 +35,24 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_physics_features import _Features, _test_sets, _training_set  # noqa: E402
+from bench_physics_features import (  # noqa: E402
+    _Features,
+    add_data_arguments,
+    cached_test_sets,
+    cached_training_set,
+    training_set_key,
+)
 
 from sklearn_xrd._protocol import scores  # noqa: E402
 from sklearn_xrd.datasets import get_shared_data_dir  # noqa: E402
 from sklearn_xrd.models import make_physics_model  # noqa: E402
-from sklearn_xrd.utils._fingerprint import source_fingerprint  # noqa: E402
 
 
 def main(argv=None):
     """Print the comparison; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-per-class", type=int, default=300)
-    parser.add_argument("--n-variants", type=int, default=2)
-    parser.add_argument("--random-state", type=int, default=0)
+    add_data_arguments(parser)
     parser.add_argument("--n-folds", type=int, default=5)
-    parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")
     args = parser.parse_args(argv)
     print("$ python " + shlex.join(sys.argv))
     shared = get_shared_data_dir()
@@ -61,23 +62,15 @@ def main(argv=None):
     warnings.filterwarnings("ignore", category=UserWarning)
     memory = Memory(args.cache or None, verbose=0)
     t0 = time.perf_counter()
-    train = memory.cache(_training_set, ignore=["n_jobs"])(
-        args.n_per_class,
-        args.n_variants,
-        args.random_state,
-        args.n_jobs,
-        source_fingerprint(),
-    )
-    sets, _ = memory.cache(_test_sets, ignore=["n_jobs"])(
-        ("prototypes", "mp20_dev", "rruff_dev"), args.n_jobs, source_fingerprint()
-    )
+    train = cached_training_set(args, memory)
+    sets, _ = cached_test_sets(args, memory, ("prototypes", "mp20_dev", "rruff_dev"))
     model = make_physics_model(
         classifier="hist_gradient_boosting",
         random_state=args.random_state,
         n_jobs=args.n_jobs,
     )
     features = _Features(memory, args.n_jobs)
-    train_key = f"train-{args.n_per_class}-{args.n_variants}-{args.random_state}"
+    train_key = training_set_key(args)
     F_syn, y_syn = features(train_key, train["data"], model), train["target"]
     mp20, rruff = sets["mp20_dev"], sets["rruff_dev"]
     F_mp, y_mp = features("mp20_dev", mp20["data"], model), np.asarray(mp20["target"])
