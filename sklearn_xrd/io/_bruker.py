@@ -17,18 +17,34 @@ from ._common import fail, finish_pattern, weighted_wavelength
 from ._xml import find_local, iter_local, local, parse_xml
 
 _RAWDATA_RE = re.compile(r"(^|/)RawData\d*\.xml$", re.IGNORECASE)
-_MAX_XML_BYTES = 512 * 2**20
+#: Most bytes inflated from one BRML archive, all members together.
+MAX_INFLATED_BYTES = 64 * 2**20
+#: Most members a BRML archive may list.
+MAX_MEMBERS = 10_000
 
 
 # ---------------------------------------------------------------- BRML
-def _member_bytes(path, archive, name):
+def _member_bytes(path, archive, name, budget):
+    """Inflate one member, never past ``budget`` bytes (whatever it declares)."""
     info = archive.getinfo(name)
-    if info.file_size > _MAX_XML_BYTES:
-        raise fail(path, f"archive member {name} is too large ({info.file_size} B)")
+    if info.file_size > budget:
+        raise fail(
+            path,
+            f"archive member {name} inflates to {info.file_size} B, more than the "
+            f"{MAX_INFLATED_BYTES} B a BRML file may hold; refused",
+        )
     try:
-        return archive.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        with archive.open(name) as member:
+            data = member.read(budget + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise fail(path, f"corrupt archive member {name} ({exc})") from None
+    if len(data) > budget:
+        raise fail(
+            path,
+            f"archive member {name} inflates past the {MAX_INFLATED_BYTES} B a "
+            "BRML file may hold; refused",
+        )
+    return data
 
 
 def _brml_wavelength(roots):
@@ -60,7 +76,10 @@ def read_brml(path, data):
     value and the intensity the fifth (the last when there are fewer).
     Disabled points (second value ``0``) are dropped. The wavelength comes
     from the ``WaveLengthAverage`` (or ``WaveLengthAlpha1``/``Alpha2``/
-    ``Ratio``) elements anywhere in the archive's XML files.
+    ``Ratio``) elements of that ``RawData*.xml``. Only that member is
+    inflated and parsed, and never past :data:`MAX_INFLATED_BYTES`; an
+    archive listing more than :data:`MAX_MEMBERS` members is refused (zip
+    bombs).
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -68,30 +87,33 @@ def read_brml(path, data):
         raise fail(path, f"not a BRML file: not a zip archive ({exc})") from None
     with archive:
         names = archive.namelist()
+        if len(names) > MAX_MEMBERS:
+            raise fail(
+                path,
+                f"BRML archive lists {len(names)} members, more than {MAX_MEMBERS}; "
+                "refused",
+            )
         raw_names = sorted(n for n in names if _RAWDATA_RE.search(n))
         if not raw_names:
             raise fail(path, "BRML archive holds no RawData*.xml")
-        root = parse_xml(path, _member_bytes(path, archive, raw_names[0]), "BRML XML")
-        roots = [root]
-        wavelength, lines = _brml_wavelength(roots)
-        if wavelength is None:
-            for name in names:
-                if name.lower().endswith(".xml") and name not in raw_names:
-                    roots.append(
-                        parse_xml(path, _member_bytes(path, archive, name), "BRML XML")
-                    )
-            wavelength, lines = _brml_wavelength(roots)
+        # only the member that holds the data is inflated and parsed
+        xml = _member_bytes(path, archive, raw_names[0], MAX_INFLATED_BYTES)
+    root = parse_xml(path, xml, "BRML XML")
+    wavelength, lines = _brml_wavelength([root])
     routes = [
         r for r in iter_local(root, "DataRoute") if find_local(r, "Datum") is not None
     ]
     if not routes:
         raise fail(path, f"{raw_names[0]} holds no <Datum> lines")
     rows = []
-    for datum in iter_local(routes[0], "Datum"):
+    for number, datum in enumerate(iter_local(routes[0], "Datum"), start=1):
+        text = (datum.text or "").strip()
+        if not text:
+            raise fail(path, f"<Datum> {number} of {raw_names[0]} is empty")
         try:
-            rows.append([float(v) for v in (datum.text or "").split(",")])
+            rows.append([float(v) for v in text.split(",")])
         except ValueError:
-            raise fail(path, f"non-numeric <Datum> {datum.text[:60]!r}") from None
+            raise fail(path, f"non-numeric <Datum> {text[:60]!r}") from None
     widths = {len(r) for r in rows}
     if len(widths) != 1 or min(widths) < 3:
         raise fail(

@@ -147,6 +147,8 @@ def weighted_wavelength(alpha1, alpha2=None, ratio=None):
 def read_bytes(path):
     """All bytes of ``path``, with a clear error for a missing or empty file."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: a directory, not a pattern file")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     data = path.read_bytes()

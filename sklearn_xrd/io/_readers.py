@@ -72,10 +72,11 @@ def read_pattern(path, *, wavelength=None, find_topas=True):
         from a sibling TOPAS file (see ``find_topas``), else leaves it
         ``None``.
     find_topas : bool, default=True
-        When the wavelength is otherwise unknown, look for a TOPAS input or
-        output file beside the data (``<stem>.inp``, ``<stem>.out``, else the
-        only ``.inp`` or ``.out`` of the folder) and take the weighted mean of
-        its ``lam`` block (see :func:`read_topas_wavelength`).
+        When the wavelength is otherwise unknown, look for the TOPAS input or
+        output file of the data (``<stem>.inp``, ``<stem>.out``, else an
+        ``.inp``/``.out`` of the folder whose ``xdd`` line names this file;
+        unrelated TOPAS files are ignored) and take the weighted mean of its
+        ``lam`` block (see :func:`read_topas_wavelength`).
 
     Returns
     -------
@@ -83,7 +84,9 @@ def read_pattern(path, *, wavelength=None, find_topas=True):
         ``two_theta``, ``intensity``, ``sigma`` (or ``None``), ``wavelength``
         (angstrom or ``None``), ``metadata`` (with ``"format"`` and
         ``"wavelength_source"``: ``"argument"``, ``"header"``, ``"file"``,
-        ``"topas:<file name>"`` or ``None``) and ``source``.
+        ``"topas:<file name>"`` or ``None``; ``"rejected_wavelength"`` says
+        what a header stated when it was not a usable wavelength) and
+        ``source``.
 
     Raises
     ------

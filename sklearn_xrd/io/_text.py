@@ -58,11 +58,14 @@ def _parse_row(tokens):
         return None
 
 
-def wavelength_from_header(lines):
+def wavelength_from_header(lines, *, rejected=None):
     """Wavelength (angstrom) stated in header or comment lines, or ``None``.
 
     Looks for ``lambda=1.5418``, ``wavelength: 0.154 nm`` (converted) and, when
-    no number is given, a tube line such as ``Cu Ka`` or ``Mo K-alpha1``.
+    no number is given, a tube line such as ``Cu Ka`` or ``Mo K-alpha1``. A
+    stated number outside 0.05-5 angstrom (a wrong or missing unit) is not
+    used; when ``rejected`` is a list, its text is appended there so that an
+    error can say what the file stated.
     """
     text = "\n".join(lines)
     for match in _WAVELENGTH_RE.finditer(text):
@@ -74,6 +77,8 @@ def wavelength_from_header(lines):
             value /= 100.0
         if 0.05 <= value <= 5.0:
             return value
+        if rejected is not None:
+            rejected.append(match.group(0).strip())
     match = _TUBE_RE.search(text)
     if match:
         anode = match.group(1).capitalize()
@@ -157,9 +162,15 @@ def read_text_pattern(path, *, data=None, sigma_column=None):
             extra = table[:, 3:]
     if extra.shape[1]:
         metadata["extra_columns"] = extra
-    wavelength = wavelength_from_header(header)
+    rejected = []
+    wavelength = wavelength_from_header(header, rejected=rejected)
     if wavelength is not None:
         metadata["wavelength_source"] = "header"
+    elif rejected:
+        metadata["rejected_wavelength"] = (
+            f"the header states {rejected[0]!r}, not a wavelength between 0.05 "
+            "and 5 angstrom (wrong or missing unit?)"
+        )
     return finish_pattern(
         path,
         table[:, 0],
@@ -302,20 +313,43 @@ def read_topas_wavelength(path):
     return float(sum(w * lo for w, lo in lines) / total)
 
 
+_MAX_TOPAS_BYTES = 16 * 2**20
+_XDD_RE = re.compile(r"^\s*xdd\s+\"?([^\"\s]+)", re.MULTILINE)
+
+
+def _names_data_file(topas, path):
+    """Whether the TOPAS file's ``xdd`` lines name the data file ``path``."""
+    try:
+        if topas.stat().st_size > _MAX_TOPAS_BYTES:
+            return False
+        text = _strip_topas_comments(decode_text(topas, read_bytes(topas)))
+    except (OSError, ValueError):
+        return False
+    names = {Path(m.replace("\\", "/")).name for m in _XDD_RE.findall(text)}
+    return path.name in names
+
+
 def find_topas_file(path):
-    """A sibling TOPAS file of a data file: same stem first, else the only one."""
+    """The TOPAS file that belongs to a data file, or ``None``.
+
+    A TOPAS ``.inp``/``.out`` belongs to ``path`` when it has the same stem,
+    or when its ``xdd`` line names ``path``'s file name. Any other TOPAS file
+    in the folder is unrelated and never used.
+    """
     path = Path(path)
     folder = path.parent
     for suffix in (".inp", ".INP", ".out", ".OUT"):
         candidate = path.with_suffix(suffix)
         if candidate.is_file() and candidate != path:
             return candidate
-    for suffix in ("inp", "out"):
-        found = (
-            sorted(p for p in folder.iterdir() if p.suffix.lower() == f".{suffix}")
-            if folder.is_dir()
-            else []
-        )
-        if len(found) == 1:
-            return found[0]
+    if not folder.is_dir():
+        return None
+    for suffix in (".inp", ".out"):
+        for candidate in sorted(folder.iterdir()):
+            if (
+                candidate.suffix.lower() == suffix
+                and candidate.is_file()
+                and _names_data_file(candidate, path)
+            ):
+                return candidate
     return None
