@@ -1,8 +1,13 @@
 """Loaders for the built-in prototypes, CIF folders and CSV tables of CIFs."""
 
+import contextlib
 import csv
+import fnmatch
 import functools
+import re
+import signal
 import sys
+import threading
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -14,14 +19,180 @@ from sklearn.utils import Bunch
 from ..simulation import read_cif
 from ._labels import crystal_systems, screen_structure
 
+#: Most symmetry operations a CIF may list: no space group has more than
+#: 192 in its conventional (centred) setting.
+MAX_SYMMETRY_OPERATIONS = 192
+#: Longest cell edge accepted from a CIF, angstrom (sanity, not a filter).
+MAX_CELL_EDGE = 1e4
 
-def _read_and_screen(source, name, from_text, filters):
-    """Worker: parse one CIF, filter and label it."""
+_CELL_RE = re.compile(
+    r"^\s*_cell_(length_[abc]|angle_(?:alpha|beta|gamma))\s+(\S+)", re.MULTILINE
+)
+_SYMOP_TAGS = ("_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz")
+
+
+def _loop_rows(text, tags):
+    """Rows of the first CIF loop that has one of ``tags``, roughly counted."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].strip().lower() != "loop_":
+            i += 1
+            continue
+        i += 1
+        names = []
+        while i < len(lines) and lines[i].strip().startswith("_"):
+            names.append(lines[i].strip().split()[0].lower())
+            i += 1
+        rows = 0
+        while i < len(lines):
+            line = lines[i].strip()
+            if line.lower().startswith(("loop_", "_", "data_")):
+                break
+            if line and not line.startswith("#"):
+                rows += 1
+            i += 1
+        if any(t in names for t in tags):
+            return rows
+    return 0
+
+
+def _precheck_cif(text, max_sites):
+    """Reason to skip a CIF text before parsing it, or ``None``.
+
+    Checks what pymatgen would accept but no crystal has: a cell edge or
+    angle that is not a positive finite number in range, more symmetry
+    operations than any space group has, or more generated sites than
+    ``max_sites`` (symmetry operations times listed atoms, an upper bound:
+    parsing time grows about quadratically with the sites generated).
+    """
+    for key, raw in _CELL_RE.findall(text):
+        try:
+            value = float(re.sub(r"\(\d*\)$", "", raw))
+        except ValueError:
+            return f"cell {key.replace('_', ' ')} {raw!r} is not a number"
+        if key.startswith("length"):
+            if not (np.isfinite(value) and 0 < value <= MAX_CELL_EDGE):
+                return (
+                    f"cell {key.replace('_', ' ')} = {value:g} A is not a positive "
+                    f"length of at most {MAX_CELL_EDGE:g} A"
+                )
+        elif not (np.isfinite(value) and 0 < value < 180):
+            return f"cell {key.replace('_', ' ')} = {value:g} deg is not in (0, 180)"
+    n_ops = _loop_rows(text, _SYMOP_TAGS)
+    if n_ops > MAX_SYMMETRY_OPERATIONS:
+        return (
+            f"lists {n_ops} symmetry operations; no space group has more than "
+            f"{MAX_SYMMETRY_OPERATIONS}"
+        )
+    if max_sites is not None:
+        n_atoms = _loop_rows(text, ("_atom_site_fract_x",))
+        if max(n_ops, 1) * n_atoms > max_sites:
+            return (
+                f"expands to up to {max(n_ops, 1) * n_atoms} sites ({n_ops} "
+                f"symmetry operations x {n_atoms} atoms), more than "
+                f"max_sites={max_sites}"
+            )
+    return None
+
+
+class _TimeLimit(BaseException):
+    """Time is up; a BaseException so that no ``except Exception`` on the
+    way (pymatgen, read_cif) swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise :class:`_TimeLimit` after ``seconds`` of wall time (main thread).
+
+    Uses ``SIGALRM``; where there is none (Windows) or outside the main
+    thread, no limit applies.
+    """
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        structure = read_cif(source, name=name, from_text=from_text)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read_text(source, name):
+    try:
+        with open(source, encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot read file ({exc.strerror})") from exc
+
+
+def _pymatgen_reason(text):
+    """What pymatgen warned while failing on ``text`` (its error says only
+    "no structures"), or ``None``."""
+    from pymatgen.io.cif import CifParser
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            CifParser.from_str(text).parse_structures(primitive=False, on_error="warn")
+        except Exception:  # noqa: BLE001 - only the warnings are wanted
+            pass
+    found = []
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, FutureWarning)):
+            continue
+        message = " ".join(str(w.message).split())
+        if message and "no structures" not in message and message not in found:
+            found.append(message)
+    return "; ".join(found[:3]) or None
+
+
+def _read_and_screen(source, name, from_text, filters, limits=None):
+    """Worker: parse one CIF, filter and label it."""
+    limits = limits or {}
+    try:
+        text = source if from_text else _read_text(source, name)
+        if isinstance(text, str):
+            reason = _precheck_cif(text, limits.get("max_sites"))
+            if reason is not None:
+                return None, None, reason
+        with _time_limit(limits.get("timeout")):
+            try:
+                structure = read_cif(text, name=name, from_text=True)
+            except ValueError as exc:
+                if "no structure" not in str(exc):
+                    raise
+                reason = _pymatgen_reason(text)
+                if reason is None:
+                    raise
+                return None, None, f"cannot parse CIF: {reason}"
+            if limits.get("max_sites") is not None and (
+                len(structure) > limits["max_sites"]
+            ):
+                return (
+                    None,
+                    None,
+                    (
+                        f"{len(structure)} sites, more than "
+                        f"max_sites={limits['max_sites']}"
+                    ),
+                )
+            number, reason = screen_structure(structure, name, **filters)
+    except _TimeLimit:
+        return None, None, f"took longer than timeout={limits['timeout']:g} s"
     except ValueError as exc:
         return None, None, str(exc).removeprefix(f"{name}: ")
-    number, reason = screen_structure(structure, name, **filters)
     if reason is not None:
         return None, None, reason
     return structure, number, None
@@ -68,6 +239,8 @@ def load_cif_directory(
     max_cell_length=50.0,
     exclude_organic=True,
     symprec=0.1,
+    timeout=60.0,
+    max_sites=10_000,
     n_jobs=None,
     verbose=0,
 ):
@@ -78,8 +251,19 @@ def load_cif_directory(
     path : str or path-like
         Folder to read (not recursive).
     pattern : str
-        Glob for the files to read, ``"*.cif"`` by default.
+        Glob for the file names to read, ``"*.cif"`` by default; matched
+        case-insensitively, so ``*.cif`` also reads ``X.CIF``.
     {filters}
+    timeout : float or None, default=60.0
+        Seconds one file may take to parse, filter and label; a file taking
+        longer is skipped with its reason. ``None`` sets no limit (nor does
+        a platform without ``SIGALRM``, or a thread other than the main one).
+    max_sites : int or None, default=10_000
+        Skip a CIF whose symmetry operations times listed atoms exceed this
+        before parsing it (parse time grows about quadratically with the
+        sites), or whose parsed cell holds more sites. A CIF listing more
+        than 192 symmetry operations, or a cell edge or angle that is not a
+        positive number in range, is skipped whatever this says.
     n_jobs : int, default=None
         Parallel workers (joblib) over files.
     verbose : int, default=0
@@ -106,14 +290,20 @@ def load_cif_directory(
     folder = Path(path)
     if not folder.is_dir():
         raise ValueError(f"{folder}: not a directory")
-    files = sorted(folder.glob(pattern))
+    wanted = pattern.lower()
+    files = sorted(
+        f
+        for f in folder.iterdir()
+        if fnmatch.fnmatchcase(f.name.lower(), wanted) and not f.is_dir()
+    )
     filters = dict(
         max_cell_length=max_cell_length,
         exclude_organic=exclude_organic,
         symprec=symprec,
     )
+    limits = dict(timeout=timeout, max_sites=max_sites)
     results = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_read_and_screen)(str(f), str(f), False, filters) for f in files
+        delayed(_read_and_screen)(str(f), str(f), False, filters, limits) for f in files
     )
     return _make_bunch(
         [str(f) for f in files],
