@@ -10,7 +10,7 @@ import skops.io as sio
 from sklearn_xrd._protocol import GRID
 from sklearn_xrd.pretrained import ARTIFACTS, load, load_metadata, predict_files
 from sklearn_xrd.pretrained._artifact import (
-    ALLOWED_MODULE_PREFIXES,
+    TRUSTED_TYPES,
     artifact_paths,
     load_artifact,
 )
@@ -60,7 +60,7 @@ def test_artifact_types_are_all_known_and_ours():
     metadata = load_metadata()
     untrusted = sio.get_untrusted_types(file=model_path)
     assert set(untrusted) <= set(metadata["trusted_types"])
-    assert all(t.startswith(ALLOWED_MODULE_PREFIXES) for t in untrusted)
+    assert set(untrusted) <= TRUSTED_TYPES
 
 
 def test_metadata():
@@ -136,8 +136,11 @@ def test_predict_files(tmp_path, model):
     np.savetxt(plain, np.c_[x, 100 * y])
     results = predict_files([cu, plain], wavelength="CuKa", top_k=2, model=model)
     assert [r["file"] for r in results] == [str(cu), str(plain)]
-    assert results[0]["wavelength_source"] == "file"
-    assert results[1]["wavelength_source"] == "argument"
+    assert [r["wavelength_source"] for r in results] == ["option", "option"]
+    assert results[0]["stated_wavelength"] == pytest.approx(1.5406)
+    [own] = predict_files([cu], top_k=2, model=model)
+    assert own["wavelength_source"] == "header"
+    assert own["wavelength"] == pytest.approx(1.5406)
     for r in results:
         assert len(r["top_k"]) == 2
         assert r["top_k"][0][0] == r["prediction"]
@@ -206,3 +209,56 @@ def test_recipe_factory_is_recorded():
     recipe = load_metadata()["recipe"]
     assert recipe["factory"] == FACTORY
     assert recipe["factory_params"]["n_estimators"] == FACTORY_PARAMS["n_estimators"]
+
+
+def _write_artifact(folder, model_path, trusted):
+    """A metadata file that matches ``model_path`` (its true SHA-256)."""
+    import hashlib
+
+    metadata = load_metadata()
+    metadata["sha256"] = hashlib.sha256(model_path.read_bytes()).hexdigest()
+    metadata["trusted_types"] = trusted
+    (folder / "crystal-system.json").write_text(json.dumps(metadata))
+
+
+def test_loader_refuses_a_type_that_runs_code(tmp_path):
+    """A tampered folder whose JSON and hash agree, asking for a NumPy helper
+    that calls ``exec``: an allowed module prefix, but not a trusted type."""
+    from numpy.testing._private.utils import runstring
+    from sklearn.preprocessing import FunctionTransformer
+
+    model_path = tmp_path / "crystal-system.skops"
+    sio.dump(FunctionTransformer(func=runstring), model_path)
+    untrusted = sio.get_untrusted_types(file=model_path)
+    assert "numpy.testing._private.utils.runstring" in untrusted
+    _write_artifact(tmp_path, model_path, sorted(untrusted))
+    with pytest.raises(ValueError, match="refusing to trust.*runstring"):
+        load_artifact("crystal-system", folder=tmp_path)
+    assert "numpy.testing._private.utils.runstring" not in TRUSTED_TYPES
+
+
+def test_loader_refuses_a_file_that_is_not_skops(tmp_path):
+    model_path = tmp_path / "crystal-system.skops"
+    model_path.write_bytes(b"this is not a zip archive")
+    _write_artifact(tmp_path, model_path, [])
+    with pytest.raises(ValueError, match="not a skops model file"):
+        load_artifact("crystal-system", folder=tmp_path)
+
+
+def test_loader_checks_the_hash_before_opening(tmp_path, monkeypatch):
+    model_path, _ = _copy_artifact(tmp_path)
+    model_path.write_bytes(b"tampered")
+    opened = []
+    monkeypatch.setattr(sio, "get_untrusted_types", lambda **kw: opened.append(kw))
+    monkeypatch.setattr(sio, "load", lambda *a, **kw: opened.append(a))
+    with pytest.raises(ValueError, match="checksum"):
+        load_artifact("crystal-system", folder=tmp_path)
+    assert opened == []
+
+
+def test_trusted_types_are_exact_and_importable():
+    import importlib
+
+    for name in TRUSTED_TYPES:
+        module, _, attr = name.rpartition(".")
+        assert isinstance(getattr(importlib.import_module(module), attr), type), name

@@ -7,11 +7,13 @@ temperature-calibrated probabilities. :func:`predict_files` reads measured
 files, puts them on that grid through d-spacing and predicts them.
 
 The model is stored with :mod:`skops.io`, never pickled: loading checks the
-file's SHA-256 against its JSON metadata and refuses any type outside the
-list recorded when it was built (itself limited to sklearn_xrd, scikit-learn,
-NumPy and SciPy types). The metadata also records the package version, the
-date, the seed, the training recipe and time, the grid and the low-certainty
-threshold. Rebuild it from scratch with ``python scripts/build_pretrained.py``.
+file's SHA-256 against its JSON metadata before opening it and refuses any
+type outside the list recorded when it was built, itself limited to an
+exact list of sklearn_xrd and scikit-learn types
+(``sklearn_xrd.pretrained._artifact.TRUSTED_TYPES``). The metadata also
+records the package version, the date, the seed, the training recipe and
+time, the grid and the low-certainty threshold. Rebuild it from scratch with
+``python scripts/build_pretrained.py``.
 """
 
 from ._artifact import ARTIFACTS, load_metadata

@@ -3,10 +3,11 @@
 ``<name>.skops`` holds the fitted model, written by :func:`skops.io.dump`;
 ``<name>.json`` holds the training recipe, the scores and the list of types
 the skops file needs beyond skops' defaults (``trusted_types``), with the
-SHA-256 of the skops file. Loading never unpickles: the types the file asks
-for must all be in the stored list, and every stored type must belong to
-sklearn_xrd, scikit-learn, NumPy or SciPy (a hand-edited JSON cannot widen
-the list to arbitrary code).
+SHA-256 of the skops file. Loading never unpickles: the SHA-256 is checked
+before the file is opened, every stored type must be one of
+:data:`TRUSTED_TYPES` (exact names, not module prefixes: a hand-edited JSON
+cannot widen the list to arbitrary code, such as a NumPy helper that calls
+``exec``), and the types the file asks for must all be in the stored list.
 """
 
 import hashlib
@@ -15,8 +16,28 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-#: Modules whose types an artifact may ask to trust, whatever its JSON says.
-ALLOWED_MODULE_PREFIXES = ("sklearn_xrd.", "sklearn.", "numpy.", "scipy.")
+#: The only types, beyond skops' own defaults, an artifact may ask to trust,
+#: whatever its JSON says: sklearn_xrd's transformers and classifiers that a
+#: prediction pipeline holds, and the tree nodes of scikit-learn's
+#: histogram gradient boosting. A model needing another type is refused when
+#: saved; add the type here (exact name) after checking it runs no code on
+#: load.
+TRUSTED_TYPES = frozenset(
+    {
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn_xrd.evaluation._temperature.TemperatureScaledClassifier",
+        "sklearn_xrd.models._clean.PeakCleaner",
+        "sklearn_xrd.preprocessing._broadening.GaussianBroadening",
+        "sklearn_xrd.preprocessing._indexing_features.IndexingFeatures",
+        "sklearn_xrd.preprocessing._measured.BackgroundRemover",
+        "sklearn_xrd.preprocessing._measured.Smoother",
+        "sklearn_xrd.preprocessing._normalizer.Normalizer",
+        "sklearn_xrd.preprocessing._peaks.PeakExtractor",
+        "sklearn_xrd.preprocessing._profiles.KAlpha2Doublet",
+        "sklearn_xrd.preprocessing._profiles.PseudoVoigtProfile",
+        "sklearn_xrd.preprocessing._qspace.QSpacePeaks",
+    }
+)
 
 #: The artifacts shipped with the package, by name.
 ARTIFACTS = ("crystal-system",)
@@ -61,13 +82,25 @@ def _sha256(path):
 
 
 def _check_types(types, path):
-    """Raise unless every type name belongs to an allowed module."""
-    bad = sorted(t for t in types if not str(t).startswith(ALLOWED_MODULE_PREFIXES))
+    """Raise unless every type name is one of :data:`TRUSTED_TYPES`."""
+    bad = sorted(str(t) for t in types if t not in TRUSTED_TYPES)
     if bad:
         raise ValueError(
-            f"{path}: refusing to trust types outside "
-            f"{', '.join(p.rstrip('.') for p in ALLOWED_MODULE_PREFIXES)}: {bad}"
+            f"{path}: refusing to trust types that are not on sklearn_xrd's "
+            f"list of trusted types (pretrained._artifact.TRUSTED_TYPES): {bad}"
         )
+
+
+def _untrusted_types(path):
+    """The types a skops file asks for; ``ValueError`` when it is not one."""
+    import skops.io as sio
+
+    try:
+        return sio.get_untrusted_types(file=path)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValueError(
+            f"{path}: not a skops model file ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def save_artifact(model, metadata, name, folder):
@@ -75,7 +108,7 @@ def save_artifact(model, metadata, name, folder):
 
     The types skops does not trust by default are listed with
     :func:`skops.io.get_untrusted_types`, checked against
-    :data:`ALLOWED_MODULE_PREFIXES` and stored as ``trusted_types``; the
+    :data:`TRUSTED_TYPES` and stored as ``trusted_types``; the
     file's size and SHA-256 are stored as well.
 
     Parameters
@@ -99,7 +132,7 @@ def save_artifact(model, metadata, name, folder):
     model_path, metadata_path = artifact_paths(name, folder)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(model, model_path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    trusted = sorted(sio.get_untrusted_types(file=model_path))
+    trusted = sorted(_untrusted_types(model_path))
     _check_types(trusted, model_path)
     metadata = {
         **metadata,
@@ -168,9 +201,11 @@ def load_artifact(name="crystal-system", *, folder=None):
     Raises
     ------
     ValueError
-        When the file's checksum differs from the metadata's, or the file
-        asks for a type that is not in the stored ``trusted_types`` or not
-        from an allowed module.
+        When the file's checksum differs from the metadata's (checked before
+        the file is opened), the stored ``trusted_types`` name a type that
+        is not in :data:`TRUSTED_TYPES`, the file asks for a type that is not
+        in the stored ``trusted_types``, or the file is not a skops file
+        (not a zip archive, no schema).
     """
     import skops.io as sio
 
@@ -181,13 +216,23 @@ def load_artifact(name="crystal-system", *, folder=None):
             f"{model_path}: checksum differs from the one in {name}.json; "
             "the files do not belong together"
         )
-    known = set(metadata.get("trusted_types", []))
+    known = metadata.get("trusted_types", [])
+    if not (isinstance(known, list) and all(isinstance(t, str) for t in known)):
+        raise ValueError(f"{model_path}: trusted_types must be a list of names")
     _check_types(known, model_path)
-    untrusted = sio.get_untrusted_types(file=model_path)
-    unexpected = sorted(set(untrusted) - known)
+    untrusted = _untrusted_types(model_path)
+    _check_types(untrusted, model_path)
+    unexpected = sorted(set(untrusted) - set(known))
     if unexpected:
         raise ValueError(
             f"{model_path}: the file asks for types not in its trusted list: "
             f"{unexpected}"
         )
-    return sio.load(model_path, trusted=list(untrusted)), metadata
+    try:
+        model = sio.load(model_path, trusted=list(untrusted))
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ValueError(
+            f"{model_path}: not a readable skops model file "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
+    return model, metadata
