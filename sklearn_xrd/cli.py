@@ -98,6 +98,21 @@ def _predict(args):
 
     try:
         metadata = load_metadata()
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"sklearn-xrd predict: error: {exc}", file=sys.stderr)
+        return 1
+    if isinstance(args.prior, dict):
+        # checked before any file is read: a bad argument, exit status 2
+        from .pretrained._predict import _check_prior
+
+        try:
+            _check_prior(args.prior, [str(c) for c in metadata["classes"]])
+        except ValueError as exc:
+            print(
+                f"sklearn-xrd predict: error: argument --prior: {exc}", file=sys.stderr
+            )
+            return 2
+    try:
         results, prior = predict_files(
             args.files,
             wavelength=args.wavelength,
@@ -127,8 +142,9 @@ def _predict(args):
     else:
         print(_predict_table(results))
         print(
-            f"(low) = certainty below {metadata['low_certainty_threshold']:.2f}, "
-            "the pretrained model's low-certainty threshold"
+            f"(low) = certainty below {metadata['low_certainty_threshold']:.2f} "
+            "(the pretrained model's low-certainty threshold), a partial scan or "
+            "few peaks; --json gives the reasons"
         )
     return 1 if failed else 0
 
@@ -226,7 +242,11 @@ def build_parser():
         "--wavelength",
         type=_wavelength,
         default=None,
-        help="wavelength of files that do not state it: tube line (CuKa) or angstrom",
+        help=(
+            "wavelength of every file, tube line (CuKa) or angstrom; it overrides "
+            "what a file states. Default: the file's header, else its TOPAS "
+            "file (same stem, or whose xdd line names it)"
+        ),
     )
     predict.add_argument(
         "--top-k", type=_positive_int, default=3, help="classes listed per file"
@@ -250,7 +270,10 @@ def build_parser():
     predict.add_argument(
         "--keep-going",
         action="store_true",
-        help="report unreadable files (as errors in the output) and go on",
+        help=(
+            "report each file that fails (reading, checks, prediction) as an "
+            "error entry and go on; exit status 1 says some failed"
+        ),
     )
     predict.set_defaults(func=_predict)
 

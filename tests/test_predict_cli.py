@@ -55,8 +55,15 @@ def test_json(files, capsys):
     for obj in results:
         _check_prediction(obj)
         assert len(obj["top_k"]) == 3
-    assert results[0]["wavelength"] == pytest.approx(1.5406)
-    assert results[1]["wavelength"] == "CuKa"
+    # --wavelength applies to every file; a file stating another says so
+    assert [r["wavelength"] for r in results] == ["CuKa", "CuKa"]
+    assert [r["wavelength_source"] for r in results] == ["option", "option"]
+    assert results[0]["stated_wavelength"] == pytest.approx(1.5406)
+    assert "stated_wavelength" not in results[1]
+    status, out, err = _run(capsys, "--json", stated)
+    [obj] = json.loads(out)
+    assert obj["wavelength"] == pytest.approx(1.5406)
+    assert obj["wavelength_source"] == "header"
 
 
 def test_cell(files, capsys):
@@ -153,6 +160,18 @@ def test_bad_prior_argument(files, capsys, prior):
     assert "class=frequency" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "prior, reason", [("banana=1", "banana"), ("cubic=0", "all be zero")]
+)
+def test_bad_prior_is_refused_before_reading_files(files, capsys, prior, reason):
+    # files[1] cannot be predicted (no wavelength): the prior is checked first
+    status, out, err = _run(capsys, "--prior", prior, *files)
+    assert status == 2
+    assert out == ""
+    assert "--prior" in err and reason in err
+    assert str(files[1]) not in err
+
+
 @pytest.mark.shared_data
 def test_every_measured_file(capsys):
     shared = get_shared_data_dir()
@@ -163,14 +182,20 @@ def test_every_measured_file(capsys):
     paths += sorted(root.glob("crystalyze/*/*.xy"))
     paths += sorted(root.glob("autoanalyzer_spectra/*.xy"))
     assert len(paths) > 299
-    # the autoanalyzer files do not state their wavelength: Cu K-alpha
-    status, out, err = _run(
-        capsys, "--json", "--keep-going", "--wavelength", "CuKa", *paths
-    )
-    results = json.loads(out)
-    assert [r["file"] for r in results] == list(map(str, paths))
+    # the autoanalyzer files do not state their wavelength: Cu K-alpha; the
+    # others state theirs (header or TOPAS file), which --wavelength would
+    # override
+    stating = [p for p in paths if "autoanalyzer_spectra" not in p.parts]
+    plain = [p for p in paths if "autoanalyzer_spectra" in p.parts]
+    results = []
+    for extra, group in (([], stating), (["--wavelength", "CuKa"], plain)):
+        status, out, err = _run(capsys, "--json", "--keep-going", *extra, *group)
+        results += json.loads(out)
+        assert status == 0, err
+    assert [r["file"] for r in results] == list(map(str, stating + plain))
     errors = [r for r in results if "error" in r]
     assert not errors, errors[:3]
-    assert status == 0, err
     for obj in results:
         _check_prediction(obj)
+        assert obj["wavelength_source"] in ("header", "topas", "option")
+        assert "stated_wavelength" not in obj
