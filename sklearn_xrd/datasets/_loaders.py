@@ -284,8 +284,8 @@ def load_cif_directory(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     _ = (Path(tmp) / "broken.cif").write_text("data_x\\n_cell_length_a 3")
     ...     bunch = load_cif_directory(tmp)
-    >>> len(bunch.data), bunch.skipped[0][1][:18]
-    (0, 'cannot parse CIF (')
+    >>> len(bunch.data), bunch.skipped[0][1][:17]
+    (0, 'cannot parse CIF:')
     """
     folder = Path(path)
     if not folder.is_dir():
