@@ -10,6 +10,7 @@ import base64
 import importlib.util
 import json
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,6 +82,16 @@ def amcsd_db(tmp_path_factory):
         _row(6, 5, 1, rocksalt, ["Xx1", "Cl"], [[0, 0, 0], [0.5] * 3]),
         # 7: coordinates that do not decode
         (7, 6, 1, "formula", *map(str, rocksalt), '["Na"]', "%%", "%%", "%%", "0"),
+        # 8: a mixed site with its occupancies (Fe 0.6, Mg 0.4)
+        _row(
+            8,
+            7,
+            1,
+            rocksalt,
+            ["Fe1", "Mg1", "O1"],
+            [[0, 0, 0], [0, 0, 0], [0.5] * 3],
+            [0.6, 0.4, 1.0],
+        ),
     ]
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE minerals (id INTEGER PRIMARY KEY, name TEXT)")
@@ -103,6 +114,7 @@ def amcsd_db(tmp_path_factory):
                 (4, "Mixed"),
                 (5, "X"),
                 (6, "Y"),
+                (7, "Z"),
             ],
         )
         db.executemany(
@@ -134,8 +146,9 @@ def test_amcsd_expands_the_asymmetric_unit_like_pymatgen(amcsd_db):
 
 def test_amcsd_labels_from_spglib_and_counts_add_up(amcsd_db):
     bunch = load_amcsd(amcsd_db, cache=False)
-    assert len(bunch.data) + len(bunch.skipped) == 7
+    assert len(bunch.data) + len(bunch.skipped) == 8
     assert list(bunch.ids) == ["amcsd:1", "amcsd:2", "amcsd:3"]
+    assert not bunch.approximated.any()
     assert list(bunch.target) == ["cubic"] * 3
     assert list(bunch.space_group) == [225] * 3
     # the P1 entry: the stored tag says 1, the label says 225
@@ -148,6 +161,23 @@ def test_amcsd_labels_from_spglib_and_counts_add_up(amcsd_db):
     assert "share a position" in reasons["amcsd:5"]
     assert "element of site 'Xx1'" in reasons["amcsd:6"]
     assert "cannot decode" in reasons["amcsd:7"]
+    assert "partial occupancy" in reasons["amcsd:8"]
+
+
+def test_amcsd_ordered_approximation_of_disorder(amcsd_db):
+    bunch = load_amcsd(amcsd_db, disorder="majority", cache=False)
+    assert len(bunch.data) + len(bunch.skipped) == 8
+    assert list(bunch.ids) == ["amcsd:1", "amcsd:2", "amcsd:3", "amcsd:4", "amcsd:8"]
+    assert bunch.approximated.tolist() == [False, False, False, True, True]
+    # the 0.8-occupied Na site is kept whole; Fe (0.6) wins over Mg (0.4)
+    assert bunch.data[3].composition.reduced_formula == "NaCl"
+    wustite = bunch.data[4]
+    assert wustite.composition.reduced_formula == "FeO" and len(wustite) == 8
+    assert bunch.space_group[4] == 225
+    # without occupancies nothing says which element wins: still skipped
+    assert "share a position" in dict(bunch.skipped)["amcsd:5"]
+    with pytest.raises(ValueError, match="disorder must be"):
+        load_amcsd(amcsd_db, disorder="average", cache=False)
 
 
 def test_amcsd_filters(amcsd_db):
@@ -259,3 +289,30 @@ def test_installed_collections(loader, tmp_path):
         "cubic",
     }
     assert bunch.label_agreement["crystal_system"] > 0.8
+
+
+def test_fingerprint_ignores_the_consumers_of_features(tmp_path, monkeypatch):
+    """Editing the recipe or the CLI keeps the caches; editing a feature does not."""
+    import shutil
+
+    import sklearn_xrd
+    from sklearn_xrd.utils import _fingerprint
+
+    root = tmp_path / "sklearn_xrd"
+    shutil.copytree(Path(sklearn_xrd.__file__).parent, root)
+    fake = root / "utils" / "_fingerprint.py"
+    monkeypatch.setattr(_fingerprint, "__file__", str(fake))
+
+    def fingerprint():
+        _fingerprint.source_fingerprint.cache_clear()
+        return _fingerprint.source_fingerprint()
+
+    try:
+        before = fingerprint()
+        (root / "pretrained" / "_recipe.py").write_text("RECIPE = {}\n")
+        (root / "cli.py").write_text("# changed\n")
+        assert fingerprint() == before
+        (root / "simulation" / "__init__.py").write_text("# changed\n")
+        assert fingerprint() != before
+    finally:
+        _fingerprint.source_fingerprint.cache_clear()

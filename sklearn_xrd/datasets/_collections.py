@@ -46,7 +46,7 @@ COLLECTIONS = {
 }
 
 #: Bump when the parsing below changes what a cached collection holds.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 #: Environment variable that moves the cache folder.
 CACHE_ENV_VAR = "SKLEARN_XRD_CACHE"
@@ -139,11 +139,13 @@ def _symmetry_operations(symmetry_xyz):
     return matrices[:, :3, :3], matrices[:, :3, 3]
 
 
-def _expand(species, frac, rotations, translations, tolerance):
+def _expand(species, frac, rotations, translations, tolerance, weights=None):
     """Apply the operators to the asymmetric unit; merge coinciding images.
 
     Returns ``(species, coords, reason)``; ``reason`` is set when two sites of
-    different elements fall on one position (a mixed, disordered site).
+    different elements fall on one position (a mixed, disordered site) and no
+    ``weights`` (site occupancies) say which one to keep: with them, the
+    position takes the element of the largest occupancy.
     """
     from scipy.cluster.hierarchy import DisjointSet
     from scipy.spatial import cKDTree
@@ -156,7 +158,7 @@ def _expand(species, frac, rotations, translations, tolerance):
     pairs = cKDTree(images, boxsize=1.0).query_pairs(tolerance, output_type="ndarray")
     merged = DisjointSet(range(len(images)))
     for i, j in pairs:
-        if species[owner[i]] != species[owner[j]]:
+        if weights is None and species[owner[i]] != species[owner[j]]:
             return (
                 None,
                 None,
@@ -166,12 +168,18 @@ def _expand(species, frac, rotations, translations, tolerance):
                 ),
             )
         merged.merge(i, j)
-    keep = sorted(min(subset) for subset in merged.subsets())
+    if weights is None:
+        keep = sorted(min(subset) for subset in merged.subsets())
+    else:  # the largest occupancy wins; the first site on a tie
+        keep = sorted(
+            min(subset, key=lambda i: (-weights[owner[i]], i))
+            for subset in merged.subsets()
+        )
     return [species[owner[i]] for i in keep], images[keep], None
 
 
-def _amcsd_structure(row, operations, max_sites):
-    """(structure, reason) of one row of the AMCSD ``cif`` table."""
+def _amcsd_structure(row, operations, max_sites, disorder="skip"):
+    """(structure, reason, approximated) of one row of the AMCSD ``cif`` table."""
     from pymatgen.core import Lattice, Structure
 
     cif_id, *cell, sites, xs, ys, zs, occupancy = row
@@ -180,40 +188,52 @@ def _amcsd_structure(row, operations, max_sites):
         frac = np.column_stack([_decode_coordinates(v) for v in (xs, ys, zs)])
         a, b, c, alpha, beta, gamma = (_number(v) for v in cell)
     except (ValueError, TypeError) as exc:
-        return None, f"cannot decode the stored cell or coordinates ({exc})"
+        return None, f"cannot decode the stored cell or coordinates ({exc})", False
     if frac.shape[0] != len(labels) or not labels:
-        return None, (
-            f"{len(labels)} site labels but {frac.shape[0]} coordinate triples"
-        )
+        reason = f"{len(labels)} site labels but {frac.shape[0]} coordinate triples"
+        return None, reason, False
     if np.isin(np.round(frac, 5), _MISSING).any():
-        return None, "a site coordinate is missing ('?' or '.')"
+        return None, "a site coordinate is missing ('?' or '.')", False
+    species = [_element(label) for label in labels]
+    if None in species:
+        bad = labels[species.index(None)]
+        return None, f"cannot tell the element of site {bad!r}", False
+    weights, approximated = None, False
     if occupancy not in (None, 0, "0"):
         try:
             occ = _decode_coordinates(occupancy)
         except (ValueError, TypeError) as exc:
-            return None, f"cannot decode the occupancies ({exc})"
-        if len(occ) == len(labels) and np.any(occ[occ < 1.5] < 0.99):
-            return None, "partial occupancy (disordered site)"
-    species = [_element(label) for label in labels]
-    if None in species:
-        bad = labels[species.index(None)]
-        return None, f"cannot tell the element of site {bad!r}"
+            return None, f"cannot decode the occupancies ({exc})", False
+        occ = np.where(occ > 1.5, 1.0, occ)  # '?' and '.': fully occupied
+        if len(occ) == len(labels) and np.any(occ < 0.99):
+            if disorder == "skip":
+                return None, "partial occupancy (disordered site)", False
+            # ordered approximation: sites at least half occupied stay, and a
+            # shared position takes its majority element (see load_amcsd)
+            kept = occ >= 0.5
+            if not kept.any():
+                return None, "no site is at least half occupied", False
+            species = [e for e, k in zip(species, kept) if k]
+            frac, weights, approximated = frac[kept], occ[kept], True
     if operations is None:
-        return None, "no symmetry operators for its space group"
+        return None, "no symmetry operators for its space group", False
     rotations, translations = operations
-    if len(rotations) * len(labels) > 50 * max_sites:
-        return None, f"more than {max_sites} sites in the cell"
-    species, coords, reason = _expand(species, frac, rotations, translations, 2e-3)
+    if len(rotations) * len(species) > 50 * max_sites:
+        return None, f"more than {max_sites} sites in the cell", False
+    species, coords, reason = _expand(
+        species, frac, rotations, translations, 2e-3, weights=weights
+    )
     if reason is not None:
-        return None, reason
+        return None, reason, False
     if len(species) > max_sites:
-        return None, f"{len(species)} sites in the cell (more than {max_sites})"
+        reason = f"{len(species)} sites in the cell (more than {max_sites})"
+        return None, reason, False
     try:
         lattice = Lattice.from_parameters(a, b, c, alpha, beta, gamma)
         structure = Structure(lattice, species, coords)
     except Exception as exc:  # pymatgen raises several kinds on bad cells
-        return None, f"invalid cell ({exc})"
-    return structure, None
+        return None, f"invalid cell ({exc})", False
+    return structure, None, approximated
 
 
 def _stored_number(operations, lattice):
@@ -231,23 +251,25 @@ def _stored_number(operations, lattice):
     return 0 if found is None else int(found.number)
 
 
-def _amcsd_chunk(rows, operations, filters, max_sites):
+def _amcsd_chunk(rows, operations, filters, max_sites, disorder):
     out = []
     for row in rows:
         name = f"amcsd:{row[0]}"
         ops = operations.get(row[-1])
-        structure, reason = _amcsd_structure(row[:-1], ops, max_sites)
+        structure, reason, approximated = _amcsd_structure(
+            row[:-1], ops, max_sites, disorder
+        )
         if reason is None:
             number, reason = screen_structure(structure, name, **filters)
             stored = _stored_number(ops, structure.lattice.matrix)
         if reason is not None:
-            out.append((None, None, None, reason))
+            out.append((None, None, None, reason, False))
         else:
-            out.append((_to_arrays(structure), number, stored, None))
+            out.append((_to_arrays(structure), number, stored, None, approximated))
     return out
 
 
-def _read_amcsd(path, filters, max_sites, n_jobs, limit):
+def _read_amcsd(path, filters, max_sites, n_jobs, limit, disorder):
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         minerals = dict(db.execute("SELECT id, name FROM minerals"))
         operations = {}
@@ -267,7 +289,9 @@ def _read_amcsd(path, filters, max_sites, n_jobs, limit):
     ids = [f"amcsd:{r[0]}" for r in rows]
     groups = [minerals.get(r[13]) or f"amcsd:{r[0]}" for r in rows]
     work = [r[:12] + (r[12],) for r in rows]
-    results = _run_chunks(_amcsd_chunk, work, (operations, filters, max_sites), n_jobs)
+    results = _run_chunks(
+        _amcsd_chunk, work, (operations, filters, max_sites, disorder), n_jobs
+    )
     return ids, groups, results
 
 
@@ -293,13 +317,13 @@ def _oqmd_chunk(rows, filters, max_sites):
         if reason is None:
             number, reason = screen_structure(structure, name, **filters)
         if reason is not None:
-            out.append((None, None, None, reason))
+            out.append((None, None, None, reason, False))
         else:
-            out.append((_to_arrays(structure), number, int(stored), None))
+            out.append((_to_arrays(structure), number, int(stored), None, False))
     return out
 
 
-def _read_oqmd(path, filters, max_sites, n_jobs, limit):
+def _read_oqmd(path, filters, max_sites, n_jobs, limit, disorder):
     import ase.db
 
     rows = []
@@ -344,11 +368,11 @@ def _to_arrays(structure):
     )
 
 
-def _cache_key(path, name, filters, max_sites, limit):
+def _cache_key(path, name, filters, max_sites, limit, disorder):
     stat = Path(path).stat()
     text = json.dumps(
         [_CACHE_FORMAT, name, str(path), stat.st_size, int(stat.st_mtime)]
-        + [filters, max_sites, limit],
+        + [filters, max_sites, limit, disorder],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -370,6 +394,7 @@ def _save(file, ids, groups, results):
         frac=np.concatenate([a[2] for a in arrays] or [np.zeros((0, 3))]),
         space_group=np.array([results[i][1] for i in kept], dtype=np.int64),
         stored_space_group=np.array([results[i][2] for i in kept], dtype=np.int64),
+        approximated=np.array([results[i][4] for i in kept], dtype=bool),
         skipped_ids=np.array([ids[i] for i in skipped], dtype=str),
         skipped_reasons=np.array([results[i][3] for i in skipped], dtype=str),
     )
@@ -413,6 +438,7 @@ def _bunch(file, descr):
         target=np.asarray(crystal_systems(space_group.tolist()), dtype=object),
         space_group=space_group,
         stored_space_group=stored,
+        approximated=arrays["approximated"],
         formula=np.asarray(formula, dtype=object),
         groups=np.asarray(groups, dtype=object),
         ids=np.asarray(arrays["ids"], dtype=object),
@@ -426,17 +452,21 @@ def _bunch(file, descr):
     )
 
 
-def _load(name, reader, path, descr, filters, max_sites, n_jobs, limit, cache):
+def _load(
+    name, reader, path, descr, filters, max_sites, n_jobs, limit, cache, disorder
+):
     path = find_collection(name) if path is None else Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such database file")
     if max_sites < 1:
         raise ValueError(f"max_sites must be a positive integer, got {max_sites!r}")
-    key = _cache_key(path, name, filters, max_sites, limit)
+    if disorder not in ("skip", "majority"):
+        raise ValueError(f"disorder must be 'skip' or 'majority', got {disorder!r}")
+    key = _cache_key(path, name, filters, max_sites, limit, disorder)
     folder = get_cache_dir() if cache is True else Path(cache) if cache else None
     file = (folder / f"{name}-{key}.npz") if folder else None
     if file is None or not file.is_file():
-        ids, groups, results = reader(path, filters, max_sites, n_jobs, limit)
+        ids, groups, results = reader(path, filters, max_sites, n_jobs, limit, disorder)
         if file is None:
             import tempfile
 
@@ -469,7 +499,7 @@ _DOC = """
     cache : bool or path-like, default=True
         Keep the parsed collection as a ``.npz`` of plain arrays under
         :func:`get_cache_dir` (or this folder) and read it from there next
-        time; ``False`` parses every time.
+        time; ``False`` parses every time.{disorder}
     n_jobs : int, default=None
         Parallel workers (joblib) for parsing and symmetry analysis.
 
@@ -479,6 +509,7 @@ _DOC = """
         ``data`` (list of ordered pymatgen Structure), ``target`` (crystal
         systems), ``space_group`` (spglib at ``symprec``),
         ``stored_space_group`` (the database's tag, 0 when unknown),
+        ``approximated`` (True where a disordered entry was ordered),
         ``formula`` (reduced), ``groups`` ({groups}), ``ids`` ({ids}),
         ``skipped`` (``(id, reason)`` pairs), ``label_agreement`` (fraction
         of kept entries whose spglib label equals the stored tag, for the
@@ -525,6 +556,7 @@ def load_oqmd_icsd(
         n_jobs,
         limit,
         cache,
+        "skip",
     )
 
 
@@ -537,14 +569,20 @@ def load_amcsd(
     max_sites=400,
     limit=None,
     cache=True,
+    disorder="skip",
     n_jobs=None,
 ):
     """Published mineral structures of the American Mineralogist Crystal
     Structure Database, as the ``larixite`` wheel carries them (9,275 entries
     of about 1,705 minerals).
 
-    The asymmetric unit is expanded with the stored symmetry operators;
-    entries with partially occupied or mixed sites are skipped (disordered).
+    The asymmetric unit is expanded with the stored symmetry operators.
+    Entries with partially occupied or mixed sites (disordered) are skipped,
+    or with ``disorder="majority"`` replaced by an ordered approximation:
+    sites at least half occupied are kept as fully occupied, and a position
+    shared by several elements takes the one of largest occupancy. Line
+    positions stay exact; intensities are approximate (solid solutions are
+    the rule among minerals, so this keeps many of them).
     Many minerals come as series (temperatures, pressures, compositions):
     they share a group, the mineral name, so that grouped splits keep a
     series together. Cite Downs & Hall-Wallace (2003), Am. Mineral. 88, 247.
@@ -571,12 +609,21 @@ def load_amcsd(
         n_jobs,
         limit,
         cache,
+        disorder,
     )
 
 
 load_oqmd_icsd.__doc__ = load_oqmd_icsd.__doc__.format(
-    doc=_DOC.format(groups="reduced formulas", ids="``oqmd:<name>``")
+    doc=_DOC.format(groups="reduced formulas", ids="``oqmd:<name>``", disorder="")
 )
 load_amcsd.__doc__ = load_amcsd.__doc__.format(
-    doc=_DOC.format(groups="mineral names", ids="``amcsd:<id>``")
+    doc=_DOC.format(
+        groups="mineral names",
+        ids="``amcsd:<id>``",
+        disorder=(
+            '\n    disorder : {"skip", "majority"}, default="skip"\n'
+            "        What to do with a disordered entry: skip it (listed in\n"
+            "        ``skipped``) or keep its ordered approximation (see above)."
+        ),
+    )
 )
