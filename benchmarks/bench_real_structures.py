@@ -41,12 +41,14 @@ from sklearn_xrd.datasets import (
     load_prototypes,
     load_structure_table,
 )
-from sklearn_xrd.pretrained import load_artifact
+from sklearn_xrd.pretrained import load
 from sklearn_xrd.pretrained._recipe import (
     RECIPE,
     FeatureCache,
     _fit_classifier,
+    block_weights,
     build_model,
+    real_block_key,
     real_training_sets,
 )
 from sklearn_xrd.utils import CRYSTAL_SYSTEMS
@@ -71,15 +73,19 @@ def _training_blocks(args, cache):
             cache(("synthetic",) + key, train.data),
             train.target,
             formulas[train.groups],
+            np.zeros(len(train.target), dtype=bool),
         )
     }
     real = real_training_sets(random_state=r, n_jobs=args.n_jobs, memory=args.cache)
     for name, b in real.items():
-        features = cache(
-            (name, RECIPE["oqmd_per_class"], RECIPE["real_variants"][name], key),
-            b.data,
+        block_key = real_block_key(
+            name,
+            key,
+            oqmd_per_class=RECIPE["oqmd_per_class"],
+            real_variants=RECIPE["real_variants"],
+            amcsd_disorder=RECIPE["amcsd_disorder"],
         )
-        blocks[name] = (features, b.target, b.formula)
+        blocks[name] = (cache(block_key, b.data), b.target, b.formula, b.approximated)
     return blocks
 
 
@@ -129,42 +135,74 @@ def main(argv=None):
             shared / "structures" / "mp20_dev.csv", n_jobs=args.n_jobs
         )
         held_out |= set(mp20.formula)
-    for name, (_, y, formula) in blocks.items():
+    for name, (_, y, formula, approximated) in blocks.items():
         removed = np.isin(formula, list(held_out))
         print(
             f"{name}: {len(y)} patterns, {removed.sum()} removed "
-            "(formula of a test structure)"
+            f"(formula of a test structure), {approximated.sum()} of ordered "
+            "approximations of disordered entries"
         )
 
+    both = ("synthetic", "oqmd_icsd", "amcsd")
+    recipe = RECIPE["weights"]
+    # label: (blocks, drop the intensity columns, class weights, block weights,
+    # drop the ordered approximations)
     mixes = {
-        "synthetic only": ("synthetic",),
-        "+ OQMD-ICSD": ("synthetic", "oqmd_icsd"),
-        "+ AMCSD": ("synthetic", "amcsd"),
-        "+ both": ("synthetic", "oqmd_icsd", "amcsd"),
+        "synthetic only": (("synthetic",), False, "balanced", {}, False),
+        "+ OQMD-ICSD": (("synthetic", "oqmd_icsd"), False, "balanced", {}, False),
+        "+ AMCSD, exact entries only": (
+            ("synthetic", "amcsd"),
+            False,
+            "balanced",
+            {},
+            True,
+        ),
+        "+ AMCSD": (("synthetic", "amcsd"), False, "balanced", {}, False),
+        "+ both, OQMD weight 1": (both, False, "balanced", {}, False),
+        "+ both, OQMD weight 0.3": (
+            both,
+            False,
+            "balanced",
+            {"oqmd_icsd": 0.3},
+            False,
+        ),
+        "+ both, recipe, no intensity columns": (both, True, "balanced", recipe, False),
+        "+ both, recipe, no class weights": (both, False, None, recipe, False),
     }
-    names = list(tests)
+    reference = "+ both, OQMD weight " + f"{recipe.get('oqmd_icsd', 1.0):g}"
+    print(f"the recipe's mix: {reference} (RECIPE['weights'] = {recipe})")
+    names = cache.features.get_feature_names_out()
+    positions = np.array(["intensity" not in n for n in names])
     print(
         "\nAccuracy / balanced accuracy / macro-F1 (macro-F1 over the classes "
-        "present in each set); training rows with a test formula removed\n"
+        f"present in each set); training rows with a test formula removed; "
+        f"'no intensity columns' drops {np.sum(~positions)} of the {len(names)} "
+        "features (the relative intensities of the Q-space and strongest peaks)\n"
     )
-    print("| training set | n | " + " | ".join(names) + " | fit s |")
-    print("|---" * (len(names) + 3) + "|")
+    print("| training set | n | " + " | ".join(tests) + " | fit s |")
+    print("|---" * (len(tests) + 3) + "|")
     predictions = {}
-    for label, parts in mixes.items():
+    for label, (parts, no_intensities, class_weight, weights, exact) in mixes.items():
         t1 = time.perf_counter()
+        columns = positions if no_intensities else np.ones(len(names), dtype=bool)
         F, y = [], []
         for part in parts:
-            features, target, formula = blocks[part]
+            features, target, formula, approximated = blocks[part]
             keep = ~np.isin(formula, list(held_out))
-            F.append(features[keep])
+            if exact:
+                keep &= ~approximated
+            F.append(features[keep][:, columns])
             y.append(target[keep])
+        model = build_model(random_state=RECIPE["random_state"], n_jobs=args.n_jobs)
+        model.set_params(classifier__class_weight=class_weight)
         fitted = _fit_classifier(
-            build_model(random_state=RECIPE["random_state"], n_jobs=args.n_jobs),
+            model,
             np.vstack(F),
             np.concatenate(y),
+            sample_weight=block_weights(parts, [len(v) for v in y], weights),
         )
         predictions[label] = {
-            name: fitted[-1].predict(features)
+            name: fitted[-1].predict(features[:, columns])
             for name, (features, _, _) in tests.items()
         }
         cells = []
@@ -181,7 +219,7 @@ def main(argv=None):
             flush=True,
         )
 
-    shipped, _ = load_artifact("crystal-system")
+    shipped = load("crystal-system")
     print(
         "\nThe shipped model (learned from every block, mp20_dev and prototype "
         "formulas included, and half the prototypes): known-structure figures\n"
@@ -197,9 +235,9 @@ def main(argv=None):
     if "rruff_dev" in tests:
         y_true = tests["rruff_dev"][1]
         _confusion(
-            "rruff_dev, + both (held-out formulas)",
+            f"rruff_dev, {reference} (held-out formulas)",
             y_true,
-            predictions["+ both"]["rruff_dev"],
+            predictions[reference]["rruff_dev"],
         )
         _confusion(
             "rruff_dev, shipped model",

