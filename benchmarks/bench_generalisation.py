@@ -22,7 +22,8 @@ import time
 from sklearn.ensemble import ExtraTreesClassifier
 from sklearn.pipeline import make_pipeline
 
-from sklearn_xrd._protocol import real_test_sets, scores, synthetic_training_set
+from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
+from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.preprocessing import BackgroundRemover, Normalizer, PeakExtractor
 
 
@@ -80,7 +81,7 @@ def main(argv=None):
         fit_s = time.perf_counter() - t1
         cells = []
         for test in sets.values():
-            s = scores(test.target, model.predict(test.data))
+            s = classification_summary(test.target, model.predict(test.data))
             cells += [
                 f"{s['accuracy']:.3f}",
                 f"{s['balanced_accuracy']:.3f}",

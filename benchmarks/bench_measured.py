@@ -39,11 +39,12 @@ import warnings
 import numpy as np
 from scipy.stats import binomtest
 
-from sklearn_xrd._protocol import GRID_MEASURED, real_test_sets, scores
+from sklearn_xrd._protocol import GRID_MEASURED, real_test_sets
 from sklearn_xrd.datasets import get_shared_data_dir, load_crystalyze, load_rruff
 from sklearn_xrd.evaluation import (
     accuracy_at_coverage,
     certainty_threshold_for_accuracy,
+    classification_summary,
     estimate_prior,
 )
 from sklearn_xrd.preprocessing import PatternResampler
@@ -88,7 +89,7 @@ def main(argv=None):
     classes = model.classes_
     pred = classes[proba.argmax(axis=1)]
     certainty = proba.max(axis=1)
-    s = scores(rruff.target, pred)
+    s = classification_summary(rruff.target, pred)
     confident = certainty >= threshold
     print(
         f"\nrruff_dev: {len(pred)} measured patterns "
@@ -126,7 +127,7 @@ def main(argv=None):
     # label shift: minerals are not equally spread over the crystal systems
     prior, adapted, n_iter = estimate_prior(proba)
     pred = classes[adapted.argmax(axis=1)]
-    s = scores(rruff.target, pred)
+    s = classification_summary(rruff.target, pred)
     print(
         "  with the class frequencies estimated from these 299 patterns "
         f"(predict --prior batch; EM, {n_iter} rounds, no labels used):"
@@ -210,7 +211,7 @@ def _simulated_scores(model, seed, n_jobs):
             held_out = np.ones(len(y), dtype=bool)
             held_out[prototype_training_half(y, seed)] = False
             X, y, name = X[held_out], y[held_out], "prototypes (held-out half)"
-        s = scores(y, model.predict(X))
+        s = classification_summary(y, model.predict(X))
         print(
             f"  {name}: {len(y)} patterns, accuracy {s['accuracy']:.3f}, "
             f"balanced accuracy {s['balanced_accuracy']:.3f}, "

@@ -25,9 +25,9 @@ import time
 import numpy as np
 import torch
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, f1_score
 
 from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
+from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.neural import (
     BiLSTMClassifier,
     CNNClassifier,
@@ -139,15 +139,8 @@ def main(argv=None):
         fit_s = time.perf_counter() - start
         cells = ""
         for X_test, y_test in tests.values():
-            y_pred = clf.predict(X_test)
-            f1 = f1_score(
-                y_test,
-                y_pred,
-                average="macro",
-                labels=np.unique(y_test),
-                zero_division=0,
-            )
-            cells += f" {accuracy_score(y_test, y_pred):>15.3f} {f1:>14.3f}"
+            s = classification_summary(y_test, clf.predict(X_test))
+            cells += f" {s['accuracy']:>15.3f} {s['macro_f1']:>14.3f}"
         X_rate = next(iter(tests.values()))[0]
         rate = throughput(clf, X_rate, n_repeats=1 if args.quick else 3)
         print(

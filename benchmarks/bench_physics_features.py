@@ -40,7 +40,8 @@ from joblib import Memory
 from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from sklearn_xrd._protocol import real_test_sets, scores, synthetic_training_set
+from sklearn_xrd._protocol import SCORES, real_test_sets, synthetic_training_set
+from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.models import (
     make_frontend,
     make_indexing_model,
@@ -217,10 +218,9 @@ def main(argv=None):
         fit_s = time.perf_counter() - t1
         cells = []
         for name, test in sets.items():
-            s = scores(test["target"], clf.predict(features(name, test["data"], model)))
-            cells += [
-                f"{s[k]:.3f}" for k in ("accuracy", "balanced_accuracy", "macro_f1")
-            ]
+            y_pred = clf.predict(features(name, test["data"], model))
+            s = classification_summary(test["target"], y_pred)
+            cells += [f"{s[k]:.3f}" for k in SCORES]
         rows.append(f"| {label} | {fit_s:.0f} | " + " | ".join(cells) + " |")
         print(rows[-1], flush=True)
 

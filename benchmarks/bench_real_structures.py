@@ -35,12 +35,13 @@ import warnings
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
-from sklearn_xrd._protocol import real_test_sets, scores, synthetic_training_set
+from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
 from sklearn_xrd.datasets import (
     get_shared_data_dir,
     load_prototypes,
     load_structure_table,
 )
+from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.pretrained import load
 from sklearn_xrd.pretrained._recipe import (
     RECIPE,
@@ -207,7 +208,7 @@ def main(argv=None):
         }
         cells = []
         for name, (_, y_true, _) in tests.items():
-            s = scores(y_true, predictions[label][name])
+            s = classification_summary(y_true, predictions[label][name])
             cells.append(
                 f"{s['accuracy']:.3f} / {s['balanced_accuracy']:.3f} / "
                 f"{s['macro_f1']:.3f}"
@@ -226,7 +227,7 @@ def main(argv=None):
     )
     cells = []
     for name, (features, y_true, _) in tests.items():
-        s = scores(y_true, shipped[-1].predict(features))
+        s = classification_summary(y_true, shipped[-1].predict(features))
         cells.append(
             f"{name} {s['accuracy']:.3f} / {s['balanced_accuracy']:.3f} / "
             f"{s['macro_f1']:.3f}"

@@ -43,8 +43,9 @@ from bench_physics_features import (  # noqa: E402
     training_set_key,
 )
 
-from sklearn_xrd._protocol import scores  # noqa: E402
+from sklearn_xrd._protocol import SCORES  # noqa: E402
 from sklearn_xrd.datasets import get_shared_data_dir  # noqa: E402
+from sklearn_xrd.evaluation import classification_summary  # noqa: E402
 from sklearn_xrd.models import make_physics_model  # noqa: E402
 
 
@@ -102,12 +103,13 @@ def main(argv=None):
             np.vstack([F_syn, F_mp[fit_idx]]), np.concatenate([y_syn, y_mp[fit_idx]])
         )
         pred_mixed[test_idx] = mixed.predict(F_mp[test_idx])
-        rruff_mixed.append(scores(y_rr, mixed.predict(F_rr)))
+        rruff_mixed.append(classification_summary(y_rr, mixed.predict(F_rr)))
     print(f"{args.n_folds + 1} models fitted in {time.perf_counter() - t1:.0f} s\n")
 
-    s_syn, s_mixed = scores(y_mp, pred_syn), scores(y_mp, pred_mixed)
-    r_syn = scores(y_rr, synthetic.predict(F_rr))
-    r_mixed = {k: np.mean([r[k] for r in rruff_mixed]) for k in r_syn}
+    s_syn = classification_summary(y_mp, pred_syn)
+    s_mixed = classification_summary(y_mp, pred_mixed)
+    r_syn = classification_summary(y_rr, synthetic.predict(F_rr))
+    r_mixed = {k: np.mean([r[k] for r in rruff_mixed]) for k in SCORES}
     n_real = len(y_mp) * (args.n_folds - 1) // args.n_folds
     print(
         "| training set | mp20_dev held-out folds: acc / bal. acc / macro-F1 "
@@ -118,12 +120,7 @@ def main(argv=None):
         (f"synthetic ({len(y_syn)} patterns)", s_syn, r_syn),
         (f"synthetic + about {n_real} mp20_dev structures", s_mixed, r_mixed),
     ):
-        cells = [
-            " / ".join(
-                f"{x[k]:.3f}" for k in ("accuracy", "balanced_accuracy", "macro_f1")
-            )
-            for x in (s, r)
-        ]
+        cells = [" / ".join(f"{x[k]:.3f}" for k in SCORES) for x in (s, r)]
         print(f"| {label} | {cells[0]} | {cells[1]} |")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     return 0

@@ -20,7 +20,6 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 
 from sklearn_xrd._demo import build_peak_pipeline
 from sklearn_xrd.datasets import (
@@ -32,6 +31,7 @@ from sklearn_xrd.datasets import (
     load_prototypes,
     load_structure_table,
 )
+from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.preprocessing import CIFToPattern
 
 
@@ -96,9 +96,10 @@ def main(argv=None):
         f"Split: {args.split}; train {len(train)}, test {len(test)}; "
         f"fit + predict {time.perf_counter() - t1:.1f} s"
     )
-    print(f"accuracy           {accuracy_score(y[test], pred):.3f}")
-    print(f"balanced accuracy  {balanced_accuracy_score(y[test], pred):.3f}")
-    print(f"macro-F1           {f1_score(y[test], pred, average='macro'):.3f}")
+    s = classification_summary(y[test], pred)
+    print(f"accuracy           {s['accuracy']:.3f}")
+    print(f"balanced accuracy  {s['balanced_accuracy']:.3f}")
+    print(f"macro-F1           {s['macro_f1']:.3f}")
     print(
         "Command: python "
         + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])

@@ -115,8 +115,8 @@ def run_demo(
     import matplotlib.pyplot as plt
     from sklearn.metrics import classification_report
 
-    from ._protocol import real_test_sets, scores, synthetic_training_set
-    from .evaluation import plot_confusion_matrix_percent
+    from ._protocol import SCORES, real_test_sets, synthetic_training_set
+    from .evaluation import classification_summary, plot_confusion_matrix_percent
     from .utils import CRYSTAL_SYSTEMS
 
     t0 = time.perf_counter()
@@ -144,8 +144,8 @@ def run_demo(
     lines = ["test_set,id,true,predicted"]
     for set_name, test in sets.items():
         y_pred = model.predict(test.data)
-        s = scores(test.target, y_pred)
-        results[set_name] = s
+        s = classification_summary(test.target, y_pred)
+        results[set_name] = {k: s[k] for k in SCORES}
         out(
             f"\n{set_name} ({len(test.target)} {test.kind} patterns, never seen in "
             f"training): accuracy {s['accuracy']:.3f}, balanced accuracy "

@@ -596,6 +596,9 @@ def test_classification_summary(proba):
         balanced_accuracy_score(y, y_pred)
     )
     assert summary["macro_f1"] == pytest.approx(f1_score(y, y_pred, average="macro"))
+    assert summary["macro_f1"] == pytest.approx(
+        f1_score(y, y_pred, labels=np.unique(y), average="macro")
+    )
     assert "ece" not in summary and summary["n_samples"] == y.size
     assert set(classes) <= set(summary["per_class"])
     full = classification_summary(y, y_pred, y_proba, classes)
@@ -606,6 +609,22 @@ def test_classification_summary(proba):
     shuffled = classification_summary(y, y_pred, y_proba[:, order], classes[order])
     assert shuffled["log_loss"] == pytest.approx(full["log_loss"])
     assert shuffled["ece"] == pytest.approx(full["ece"])
+
+
+def test_classification_summary_macro_f1_over_true_classes():
+    # one macro-F1 behind every figure: over the classes present in y_true,
+    # whatever is predicted or listed in ``classes``
+    y_true = ["cubic", "cubic", "hexagonal", "hexagonal"]
+    y_pred = ["cubic", "trigonal", "hexagonal", "hexagonal"]
+    expected = f1_score(y_true, y_pred, labels=["cubic", "hexagonal"], average="macro")
+    summary = classification_summary(y_true, y_pred)
+    assert summary["macro_f1"] == pytest.approx(expected)
+    assert summary["macro_f1"] > f1_score(y_true, y_pred, average="macro")
+    with_classes = classification_summary(
+        y_true, y_pred, classes=["cubic", "hexagonal", "monoclinic", "trigonal"]
+    )
+    assert with_classes["macro_f1"] == pytest.approx(expected)
+    assert set(with_classes["per_class"]) >= {"monoclinic", "trigonal"}
 
 
 # ---------------------------------------------------------------- docstrings

@@ -34,6 +34,10 @@ RECIPE = {
     "target_accuracy": 0.8,
 }
 
+#: Scores of :func:`~sklearn_xrd.evaluation.classification_summary` that the
+#: metadata records for the calibration set.
+_SCORES = ("accuracy", "balanced_accuracy", "macro_f1")
+
 #: The factory :func:`build_model` calls, recorded in the metadata.
 FACTORY = "sklearn_xrd.models.make_physics_model"
 
@@ -441,10 +445,11 @@ def train_pretrained(
     import sklearn
 
     from .. import __version__
-    from .._protocol import scores, synthetic_training_set
+    from .._protocol import synthetic_training_set
     from ..datasets import load_prototypes, make_patterns
     from ..evaluation import (
         certainty_threshold_for_accuracy,
+        classification_summary,
         expected_calibration_error,
     )
 
@@ -546,8 +551,10 @@ def train_pretrained(
     )
     # unreachable target: every prediction is flagged (threshold 1, not inf)
     threshold = min(float(threshold), 1.0)
-    cal_scores = scores(y_cal, classes[proba.argmax(axis=1)])
-    clean_scores = scores(y_cal[clean], classes[proba[clean].argmax(axis=1)])
+    cal_scores = classification_summary(y_cal, classes[proba.argmax(axis=1)])
+    clean_scores = classification_summary(
+        y_cal[clean], classes[proba[clean].argmax(axis=1)]
+    )
     temperature = float(model[-1].temperature_)
     t_cal = time.perf_counter() - t2
     out(
@@ -639,8 +646,8 @@ def train_pretrained(
         "low_certainty_target_accuracy": target_accuracy,
         "low_certainty_coverage": float(coverage),
         "calibration_scores": {
-            **{k: float(v) for k, v in cal_scores.items()},
-            "clean_prototypes": {k: float(v) for k, v in clean_scores.items()},
+            **{k: cal_scores[k] for k in _SCORES},
+            "clean_prototypes": {k: clean_scores[k] for k in _SCORES},
             "ece_before": float(
                 expected_calibration_error(y_cal, uncalibrated, classes=classes)
             ),
