@@ -1,6 +1,6 @@
 """Train on synthetic crystals only; test on real structures and measured patterns.
 
-Protocol (``sklearn_xrd._protocol``): pyxtal random crystals balanced over the
+Protocol (``sklearn_xrd.study``): pyxtal random crystals balanced over the
 seven crystal systems, each simulated (Cu K-alpha, 5-90 deg, 0.02 deg,
 Gaussian FWHM 0.1 deg) and augmented with ``PatternAugmenter``'s defaults
 (shifts, strain, size broadening, texture, background, amorphous hump,
@@ -22,9 +22,10 @@ import time
 from sklearn.ensemble import ExtraTreesClassifier
 from sklearn.pipeline import make_pipeline
 
-from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
+from sklearn_xrd.datasets import synthetic_training_set
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.preprocessing import BackgroundRemover, Normalizer, PeakExtractor
+from sklearn_xrd.study import real_test_sets
 
 
 def models(random_state, n_jobs):

@@ -39,7 +39,6 @@ import warnings
 import numpy as np
 from scipy.stats import binomtest
 
-from sklearn_xrd._protocol import GRID_MEASURED, real_test_sets
 from sklearn_xrd.datasets import get_shared_data_dir, load_crystalyze, load_rruff
 from sklearn_xrd.evaluation import (
     accuracy_at_coverage,
@@ -50,6 +49,8 @@ from sklearn_xrd.evaluation import (
 from sklearn_xrd.preprocessing import PatternResampler
 from sklearn_xrd.pretrained import load
 from sklearn_xrd.pretrained._recipe import prototype_training_half
+from sklearn_xrd.simulation import resampling_params
+from sklearn_xrd.study import real_test_sets
 
 
 def main(argv=None):
@@ -84,7 +85,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        rruff = load_rruff(shared / "experimental" / "rruff_dev", **GRID_MEASURED)
+        rruff = load_rruff(shared / "experimental" / "rruff_dev", **resampling_params())
     proba = model.predict_proba(rruff.data)
     classes = model.classes_
     pred = classes[proba.argmax(axis=1)]
@@ -181,7 +182,7 @@ def _cross_fitted_threshold(y, proba, classes, target_accuracy, n_splits=5):
 def _crystalyze_lines(model, crystalyze):
     """One line per crystalyze pattern: wavelength, true and predicted class."""
     classes = model.classes_
-    X = PatternResampler(**GRID_MEASURED).transform(crystalyze.data)
+    X = PatternResampler(**resampling_params()).transform(crystalyze.data)
     proba = model.predict_proba(X)
     print(f"\ncrystalyze: {len(X)} measured patterns with solved structures")
     print(f"  {'pattern':<11} {'wavelength':>10}  {'true':<13} {'predicted':<13} p")

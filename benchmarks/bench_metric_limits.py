@@ -29,9 +29,9 @@ import warnings
 
 import numpy as np
 
-from sklearn_xrd._protocol import _simulated
 from sklearn_xrd.datasets import get_shared_data_dir, load_structure_table
 from sklearn_xrd.indexing import AMBIGUITIES, metric_ambiguity
+from sklearn_xrd.study import simulated_test_patterns
 
 
 def census(name, structures, target, space_groups, tolerance):
@@ -100,7 +100,7 @@ def main(argv=None):
         from sklearn_xrd.pretrained import load
 
         # the clean patterns of bench_physics_features, from the same structures
-        patterns = _simulated(table.data, args.n_jobs)
+        patterns = simulated_test_patterns(table.data, n_jobs=args.n_jobs)
         pred = load("crystal-system").predict(patterns)
     right = pred == np.asarray(table.target)
     print("\nshipped model on mp20_dev (clean simulated patterns):")

@@ -1,6 +1,6 @@
 """Benchmark the network classifiers of sklearn_xrd.neural on CPU.
 
-Protocol (``sklearn_xrd._protocol``): train on augmented patterns of random
+Protocol (``sklearn_xrd.study``): train on augmented patterns of random
 synthetic crystals (pyxtal, balanced over the seven crystal systems); test on
 real structures never seen in training: pymatgen's AFLOW prototypes (always),
 mp20_dev (simulated) and rruff_dev (measured) when the shared data is there.
@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from sklearn.base import clone
 
-from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
+from sklearn_xrd.datasets import synthetic_training_set
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.neural import (
     BiLSTMClassifier,
@@ -35,6 +35,7 @@ from sklearn_xrd.neural import (
     DenseClassifier,
     TransformerClassifier,
 )
+from sklearn_xrd.study import real_test_sets
 
 POOL = 4
 

@@ -1,7 +1,7 @@
 """Physics features against learned ones: train on synthetic crystals, test on real.
 
 Models (``sklearn_xrd.models``), all trained on synthetic data only
-(``sklearn_xrd._protocol.synthetic_training_set``: pyxtal crystals balanced over
+(``sklearn_xrd.datasets.synthetic_training_set``: pyxtal crystals balanced over
 the seven crystal systems, each simulated and augmented with
 ``PatternAugmenter``'s defaults):
 
@@ -40,7 +40,7 @@ from joblib import Memory
 from sklearn.base import clone
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from sklearn_xrd._protocol import SCORES, real_test_sets, synthetic_training_set
+from sklearn_xrd.datasets import synthetic_training_set
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.models import (
     make_frontend,
@@ -52,6 +52,7 @@ from sklearn_xrd.models import (
     predict_cell,
 )
 from sklearn_xrd.preprocessing import IndexingFeatures
+from sklearn_xrd.study import SCORES, real_test_sets
 from sklearn_xrd.utils._fingerprint import source_fingerprint
 
 

@@ -35,11 +35,11 @@ import warnings
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
-from sklearn_xrd._protocol import real_test_sets, synthetic_training_set
 from sklearn_xrd.datasets import (
     get_shared_data_dir,
     load_prototypes,
     load_structure_table,
+    synthetic_training_set,
 )
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.pretrained import load
@@ -52,6 +52,7 @@ from sklearn_xrd.pretrained._recipe import (
     real_block_key,
     real_training_sets,
 )
+from sklearn_xrd.study import real_test_sets
 from sklearn_xrd.utils import CRYSTAL_SYSTEMS
 
 

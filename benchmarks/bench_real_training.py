@@ -43,10 +43,10 @@ from bench_physics_features import (  # noqa: E402
     training_set_key,
 )
 
-from sklearn_xrd._protocol import SCORES  # noqa: E402
 from sklearn_xrd.datasets import get_shared_data_dir  # noqa: E402
 from sklearn_xrd.evaluation import classification_summary  # noqa: E402
 from sklearn_xrd.models import make_physics_model  # noqa: E402
+from sklearn_xrd.study import SCORES  # noqa: E402
 
 
 def main(argv=None):

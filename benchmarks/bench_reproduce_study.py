@@ -21,7 +21,6 @@ import warnings
 
 import numpy as np
 
-from sklearn_xrd._demo import build_peak_pipeline
 from sklearn_xrd.datasets import (
     class_capped_split,
     formula_groups,
@@ -33,6 +32,7 @@ from sklearn_xrd.datasets import (
 )
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.preprocessing import CIFToPattern
+from sklearn_xrd.study import build_peak_pipeline
 
 
 def load(args):

@@ -33,8 +33,8 @@ from sklearn_xrd.pretrained._recipe import (
 def _threshold_on_rruff(model, metadata):
     import warnings
 
-    from sklearn_xrd._protocol import GRID_MEASURED
     from sklearn_xrd.datasets import get_shared_data_dir, load_rruff
+    from sklearn_xrd.simulation import resampling_params
 
     shared = get_shared_data_dir()
     if shared is None:
@@ -43,7 +43,7 @@ def _threshold_on_rruff(model, metadata):
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        rruff = load_rruff(shared / "experimental" / "rruff_dev", **GRID_MEASURED)
+        rruff = load_rruff(shared / "experimental" / "rruff_dev", **resampling_params())
     metadata = threshold_on_measured(
         model, metadata, rruff.data, rruff.target, source="rruff_dev"
     )

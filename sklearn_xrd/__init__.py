@@ -3,10 +3,11 @@
 Subpackages
 -----------
 datasets
-    Loaders for structures (built-in AFLOW prototypes, CIF folders, CSV tables)
-    and leakage-aware splits.
+    Loaders for structures (built-in AFLOW prototypes, CIF folders, CSV tables),
+    synthetic training data and leakage-aware splits.
 simulation
-    The physics: reflections, structure factors, Lorentz-polarisation.
+    The physics: reflections, structure factors, Lorentz-polarisation; the
+    default grid (wavelength, 2-theta range, step).
 preprocessing
     scikit-learn transformers from CIFs to patterns to peak features.
 augmentation
@@ -25,6 +26,10 @@ neural
     scikit-learn classifiers backed by skorch, and ``FocalLoss``.
 pretrained
     The shipped crystal-system model (``load``, ``predict_files``).
+study
+    The evaluation harness: protocol, model zoo, benchmark report and demo
+    (``sklearn-xrd demo``, ``sklearn-xrd benchmark``, ``benchmarks/``); no
+    other family imports it.
 utils
     Crystal-system helpers and the estimator-check registry.
 """

@@ -4,18 +4,16 @@ import argparse
 import sys
 
 
-def _defaults(name):
-    """Keyword defaults of ``sklearn_xrd._demo.<name>`` (one source of truth)."""
+def _defaults(function):
+    """Keyword defaults of ``function`` (one source of truth)."""
     import inspect
 
-    from . import _demo
-
-    params = inspect.signature(getattr(_demo, name)).parameters
+    params = inspect.signature(function).parameters
     return {k: p.default for k, p in params.items()}
 
 
 def _demo(args):
-    from ._demo import run_demo
+    from .study import run_demo
 
     run_demo(
         args.output,
@@ -155,7 +153,7 @@ def _names(text):
 
 
 def _benchmark(args):
-    from ._benchmark import run_benchmark
+    from .study import run_benchmark
 
     size = "tiny" if args.tiny else "quick" if args.quick else "default"
     options = {
@@ -195,6 +193,7 @@ def _benchmark(args):
 def build_parser():
     """The argument parser of ``sklearn-xrd``."""
     from . import __version__
+    from .study import run_demo
 
     parser = argparse.ArgumentParser(
         prog="sklearn-xrd",
@@ -210,7 +209,7 @@ def build_parser():
         help="train on synthetic crystals, test on real structures and patterns",
     )
     demo.add_argument("--output", default="demo_output", help="folder for the outputs")
-    demo_defaults = _defaults("run_demo")
+    demo_defaults = _defaults(run_demo)
     demo.add_argument("--n-per-class", type=int, default=demo_defaults["n_per_class"])
     demo.add_argument("--n-variants", type=int, default=demo_defaults["n_variants"])
     demo.add_argument(

@@ -329,8 +329,8 @@ def test_keep_going_over_every_bad_input(tmp_path, capsys):
 
 # ------------------------------------------------------------ 6. one dtype
 def test_predict_files_feeds_the_rows_load_rruff_makes(tmp_path):
-    from sklearn_xrd._protocol import GRID_MEASURED
     from sklearn_xrd.preprocessing import resample_pattern
+    from sklearn_xrd.simulation import resampling_params
 
     x = np.arange(5.0, 90.0, 0.01)
     y = _peaks(x, GOOD_PEAKS, 987.654321) + 3.0
@@ -339,7 +339,7 @@ def test_predict_files_feeds_the_rows_load_rruff_makes(tmp_path):
     _predict([path], model=model)
     p = read_pattern(path, find_topas=False)
     expected = resample_pattern(
-        p.two_theta, p.intensity, wavelength=p.wavelength, **GRID_MEASURED
+        p.two_theta, p.intensity, wavelength=p.wavelength, **resampling_params()
     )
     [X] = model.seen
     assert X.dtype == expected.dtype == np.float64
@@ -348,15 +348,15 @@ def test_predict_files_feeds_the_rows_load_rruff_makes(tmp_path):
 
 @pytest.mark.shared_data
 def test_cli_path_equals_benchmark_path_on_rruff():
-    from sklearn_xrd._protocol import GRID_MEASURED
     from sklearn_xrd.datasets import load_rruff
     from sklearn_xrd.pretrained import load
+    from sklearn_xrd.simulation import resampling_params
 
     shared = get_shared_data_dir()
     if shared is None:
         pytest.skip("no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
     folder = shared / "experimental" / "rruff_dev"
-    rruff = load_rruff(folder, **GRID_MEASURED)
+    rruff = load_rruff(folder, **resampling_params())
     model = load()
     names = list(rruff.filenames[:25])
     results = predict_files(

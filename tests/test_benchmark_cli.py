@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from sklearn_xrd._benchmark import average_pool, make_benchmark_model, run_benchmark
 from sklearn_xrd.cli import main
+from sklearn_xrd.study import average_pool, make_benchmark_model, run_benchmark
 
 
 def test_benchmark_help_exits_zero(capsys):

@@ -17,6 +17,7 @@ SUBPACKAGES = [
     "pretrained",
     "preprocessing",
     "simulation",
+    "study",
     "utils",
 ]
 

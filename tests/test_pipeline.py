@@ -75,15 +75,3 @@ def test_demo_trains_on_synthetic_and_tests_on_prototypes(tmp_path, capsys):
     truth = np.array([line.split(",")[2] for line in lines[1:]])
     pred = np.array([line.split(",")[3] for line in lines[1:]])
     assert acc == pytest.approx(np.mean(truth == pred), abs=1e-3)
-
-
-def test_demo_command_defaults_are_run_demo_defaults():
-    import inspect
-
-    from sklearn_xrd._demo import run_demo
-    from sklearn_xrd.cli import build_parser
-
-    args = build_parser().parse_args(["demo"])
-    params = inspect.signature(run_demo).parameters
-    assert args.n_per_class == params["n_per_class"].default
-    assert args.n_variants == params["n_variants"].default

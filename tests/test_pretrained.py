@@ -7,14 +7,13 @@ import numpy as np
 import pytest
 import skops.io as sio
 
-from sklearn_xrd._protocol import GRID
 from sklearn_xrd.pretrained import ARTIFACTS, load, load_metadata, predict_files
 from sklearn_xrd.pretrained._artifact import (
     TRUSTED_TYPES,
     artifact_paths,
     load_artifact,
 )
-from sklearn_xrd.simulation import grid
+from sklearn_xrd.simulation import DEFAULT_GRID, grid
 from sklearn_xrd.utils import CRYSTAL_SYSTEMS
 
 METADATA_KEYS = {
@@ -37,7 +36,7 @@ METADATA_KEYS = {
 def _patterns(n, random_state=0):
     """``n`` patterns of random Gaussian peaks on the model grid."""
     rng = np.random.default_rng(random_state)
-    x = grid(GRID["two_theta_range"], GRID["step"])
+    x = grid(DEFAULT_GRID["two_theta_range"], DEFAULT_GRID["step"])
     X = np.zeros((n, x.size), dtype=np.float32)
     for row in X:
         for center, height in zip(rng.uniform(10, 85, 12), rng.uniform(5, 100, 12)):

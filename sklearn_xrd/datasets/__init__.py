@@ -1,4 +1,9 @@
-"""Structures with crystal-system labels, and leakage-aware splits."""
+"""Structures with crystal-system labels, training data, leakage-aware splits.
+
+Real structures and measured patterns (loaders), and the synthetic training
+data made from random crystals (:func:`make_random_crystals`,
+:func:`make_patterns`, :func:`synthetic_training_set`).
+"""
 
 from ._collections import (
     find_collection,
@@ -13,6 +18,7 @@ from ._patterns import make_patterns
 from ._shared import get_shared_data_dir
 from ._split import class_capped_split, formula_groups, grouped_train_test_split
 from ._synthetic import make_random_crystals
+from ._training_set import synthetic_training_set
 
 __all__ = [
     "find_collection",
@@ -32,4 +38,5 @@ __all__ = [
     "load_prototypes",
     "load_structure_table",
     "space_group_number",
+    "synthetic_training_set",
 ]

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._protocol import GRID, GRID_MEASURED
+from ..simulation import DEFAULT_GRID, resampling_params
 
 #: Fewest readable files for ``prior="batch"``: fewer cannot pin down seven
 #: class frequencies.
@@ -26,7 +26,10 @@ PEAK_PROMINENCE = 0.05
 #: beyond these the model's arithmetic (single precision in places) breaks.
 INTENSITY_RANGE = (1e-10, 1e30)
 
-_SPAN = f"{GRID['two_theta_range'][0]:g}-{GRID['two_theta_range'][1]:g} deg"
+#: Keywords of resample_pattern that put a measured pattern on the model grid.
+_ON_GRID = resampling_params(DEFAULT_GRID)
+
+_SPAN = "{:g}-{:g} deg".format(*DEFAULT_GRID["two_theta_range"])
 _MODEL_RANGE = f"the model's 2-theta range ({_SPAN} at Cu K-alpha)"
 
 # read_pattern's sources -> what predict_files reports
@@ -49,15 +52,15 @@ def _coverage(two_theta, lam):
     from ..simulation import resolve_wavelength
 
     ones = resample_pattern(
-        two_theta, np.ones_like(two_theta), wavelength=lam, **GRID_MEASURED
+        two_theta, np.ones_like(two_theta), wavelength=lam, **_ON_GRID
     )
-    ratio = resolve_wavelength(GRID_MEASURED["target_wavelength"]) / (
+    ratio = resolve_wavelength(_ON_GRID["target_wavelength"]) / (
         resolve_wavelength(lam)
     )
     sin_model = ratio * np.sin(np.radians(two_theta) / 2.0)
     reach = sin_model < 1.0
     model_angle = np.degrees(2.0 * np.arcsin(sin_model[reach]))
-    lo, hi = GRID_MEASURED["two_theta_range"]
+    lo, hi = _ON_GRID["two_theta_range"]
     points = int(np.count_nonzero((model_angle >= lo) & (model_angle <= hi)))
     covered = ones > 0
     return covered, float(np.mean(covered)), points
@@ -126,7 +129,7 @@ def _read_on_grid(path, wavelength):
         )
     try:
         row = resample_pattern(
-            pattern.two_theta, pattern.intensity, wavelength=lam, **GRID_MEASURED
+            pattern.two_theta, pattern.intensity, wavelength=lam, **_ON_GRID
         )
         covered, coverage, points = _coverage(pattern.two_theta, lam)
     except ValueError as exc:

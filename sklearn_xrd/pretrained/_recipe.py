@@ -18,7 +18,7 @@ import time
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._protocol import GRID
+from ..simulation import DEFAULT_GRID
 
 #: Parameters of the shipped artifact; ``scripts/build_pretrained.py`` uses them.
 RECIPE = {
@@ -76,7 +76,7 @@ def build_model(random_state=0, n_jobs=None):
     Returns
     -------
     model : sklearn.pipeline.Pipeline
-        Takes patterns on :data:`sklearn_xrd._protocol.GRID`; the recipe
+        Takes patterns on :data:`sklearn_xrd.simulation.DEFAULT_GRID`; the recipe
         needs a pipeline (its last step gets the temperature).
     """
     from ..models import make_physics_model
@@ -290,7 +290,7 @@ def real_training_sets(
             random_state=random_state + 2 + k,
             n_jobs=n_jobs,
             memory=memory,
-            **GRID,
+            **DEFAULT_GRID,
         )
         rows = chosen[patterns.source_index]
         sets[name] = Bunch(
@@ -384,8 +384,8 @@ def train_pretrained(
     """Train and calibrate the crystal-system model; return it with metadata.
 
     1. ``n_per_class`` pyxtal crystals per crystal system, each simulated on
-       :data:`~sklearn_xrd._protocol.GRID` with ``n_variants`` augmented
-       copies (:func:`~sklearn_xrd._protocol.synthetic_training_set`), and
+       :data:`~sklearn_xrd.simulation.DEFAULT_GRID` with ``n_variants`` augmented
+       copies (:func:`~sklearn_xrd.datasets.synthetic_training_set`), and
        pymatgen's AFLOW prototypes, simulated with ``prototype_variants``
        augmented copies each (another seed).
     2. The real collections (:func:`real_training_sets`): OQMD-ICSD, one
@@ -445,8 +445,7 @@ def train_pretrained(
     import sklearn
 
     from .. import __version__
-    from .._protocol import synthetic_training_set
-    from ..datasets import load_prototypes, make_patterns
+    from ..datasets import load_prototypes, make_patterns, synthetic_training_set
     from ..evaluation import (
         certainty_threshold_for_accuracy,
         classification_summary,
@@ -474,7 +473,7 @@ def train_pretrained(
         random_state=random_state + 1,
         n_jobs=n_jobs,
         memory=memory,
-        **GRID,
+        **DEFAULT_GRID,
     )
     proto_target = np.asarray(protos.target)
     fit_half = prototype_training_half(proto_target, random_state)
@@ -572,10 +571,10 @@ def train_pretrained(
         "task": "crystal system from a powder X-ray diffraction pattern",
         "classes": [str(c) for c in classes],
         "grid": {
-            "wavelength": GRID["wavelength"],
+            "wavelength": DEFAULT_GRID["wavelength"],
             "wavelength_angstrom": 1.54184,
-            "two_theta_range": list(GRID["two_theta_range"]),
-            "step": GRID["step"],
+            "two_theta_range": list(DEFAULT_GRID["two_theta_range"]),
+            "step": DEFAULT_GRID["step"],
             "n_points": int(train.data.shape[1]),
         },
         "recipe": {

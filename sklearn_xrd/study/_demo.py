@@ -1,42 +1,13 @@
-"""The main job: train on synthetic crystals, test on real structures and patterns."""
+"""The demo: train on synthetic crystals, test on real structures and patterns.
+
+``sklearn-xrd demo`` (and ``make demo``) runs :func:`run_demo`: the package's
+main job end to end, on the protocol of :mod:`sklearn_xrd.study`, in minutes.
+"""
 
 import time
 from pathlib import Path
 
-
-def build_peak_pipeline(random_state=0, n_jobs=None):
-    """Patterns -> broadened -> normalised -> 20 strongest peaks -> ExtraTrees.
-
-    The study's protocol, for stick patterns on the default grid (5-90 deg,
-    step 0.02 deg).
-
-    Parameters
-    ----------
-    random_state : int, default=0
-        Seed of the forest.
-    n_jobs : int, default=None
-        Trees built in parallel.
-
-    Returns
-    -------
-    pipeline : sklearn.pipeline.Pipeline
-    """
-    from sklearn.ensemble import ExtraTreesClassifier
-    from sklearn.pipeline import make_pipeline
-
-    from .preprocessing import GaussianBroadening, Normalizer, PeakExtractor
-
-    return make_pipeline(
-        GaussianBroadening(fwhm=0.1),
-        Normalizer(),
-        PeakExtractor(n_peaks=20),
-        ExtraTreesClassifier(
-            n_estimators=500,
-            class_weight="balanced",
-            n_jobs=n_jobs,
-            random_state=random_state,
-        ),
-    )
+from ._protocol import TEST_SETS
 
 
 def demo_model(random_state=0, n_jobs=None):
@@ -50,7 +21,9 @@ def demo_model(random_state=0, n_jobs=None):
     Parameters
     ----------
     random_state : int, default=0
+        Seed of the classifier.
     n_jobs : int, default=None
+        Parallel workers of the feature steps and the classifier.
 
     Returns
     -------
@@ -58,7 +31,7 @@ def demo_model(random_state=0, n_jobs=None):
     model : estimator
         Takes patterns on the default grid, measured or simulated.
     """
-    from .models import make_physics_model
+    from ..models import make_physics_model
 
     model = make_physics_model(
         classifier="hist_gradient_boosting", random_state=random_state, n_jobs=n_jobs
@@ -71,7 +44,7 @@ def run_demo(
     *,
     n_per_class=100,
     n_variants=2,
-    test_sets=("prototypes", "mp20_dev", "rruff_dev"),
+    test_sets=TEST_SETS,
     random_state=0,
     n_jobs=None,
     out=print,
@@ -115,9 +88,10 @@ def run_demo(
     import matplotlib.pyplot as plt
     from sklearn.metrics import classification_report
 
-    from ._protocol import SCORES, real_test_sets, synthetic_training_set
-    from .evaluation import classification_summary, plot_confusion_matrix_percent
-    from .utils import CRYSTAL_SYSTEMS
+    from ..datasets import synthetic_training_set
+    from ..evaluation import classification_summary, plot_confusion_matrix_percent
+    from ..utils import CRYSTAL_SYSTEMS
+    from ._protocol import SCORES, real_test_sets
 
     t0 = time.perf_counter()
     train = synthetic_training_set(
