@@ -15,10 +15,10 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 
+from _common import command_line, score_cells
 from sklearn.ensemble import ExtraTreesClassifier
 from sklearn.pipeline import make_pipeline
 
@@ -83,15 +83,11 @@ def main(argv=None):
         cells = []
         for test in sets.values():
             s = classification_summary(test.target, model.predict(test.data))
-            cells += [
-                f"{s['accuracy']:.3f}",
-                f"{s['balanced_accuracy']:.3f}",
-                f"{s['macro_f1']:.3f}",
-            ]
+            cells += score_cells(s)
         print(f"| {label} | {fit_s:.0f} | " + " | ".join(cells) + " |")
     print()
     print(f"total {time.perf_counter() - t0:.0f} s")
-    print("command: python " + " ".join(shlex.quote(a) for a in sys.argv))
+    print("command: " + command_line())
     return 0
 
 

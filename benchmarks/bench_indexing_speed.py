@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from sklearn_xrd.preprocessing._indexing_features import IndexingFeatures
+from sklearn_xrd.preprocessing import IndexingFeatures
 from sklearn_xrd.simulation import grid, stick_pattern
 
 SPACE_GROUPS = [225, 221, 123, 139, 191, 194, 166, 148, 47, 62, 11, 14]

@@ -31,15 +31,15 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
 
 import numpy as np
+from _common import command_line, shared_data_or_none
 from scipy.stats import binomtest
 
-from sklearn_xrd.datasets import get_shared_data_dir, load_crystalyze, load_rruff
+from sklearn_xrd.datasets import load_crystalyze, load_rruff
 from sklearn_xrd.evaluation import (
     accuracy_at_coverage,
     certainty_threshold_for_accuracy,
@@ -65,10 +65,9 @@ def main(argv=None):
         "--n-jobs", type=int, default=2, help="workers for the simulations"
     )
     args = parser.parse_args(argv)
-    print("$ python " + shlex.join(sys.argv))
-    shared = get_shared_data_dir()
+    print("$ " + command_line())
+    shared = shared_data_or_none()
     if shared is None:
-        print("skipped: no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
         return 0
 
     model, meta = load("crystal-system", return_metadata=True)

@@ -22,12 +22,12 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
 
 import numpy as np
+from _common import command_line
 
 from sklearn_xrd.datasets import get_shared_data_dir, load_structure_table
 from sklearn_xrd.indexing import AMBIGUITIES, metric_ambiguity
@@ -73,7 +73,7 @@ def main(argv=None):
     )
     parser.add_argument("--n-jobs", type=int, default=2, help="parallel workers")
     args = parser.parse_args(argv)
-    print("$ python " + shlex.join(sys.argv))
+    print("$ " + command_line())
     from sklearn_xrd.datasets import load_prototypes
 
     with warnings.catch_warnings():

@@ -30,17 +30,24 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
 
 import numpy as np
+from _common import (
+    FeatureBlocks,
+    add_data_arguments,
+    cached_test_sets,
+    cached_training_set,
+    command_line,
+    score_cells,
+    training_set_key,
+)
 from joblib import Memory
 from sklearn.base import clone
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 
-from sklearn_xrd.datasets import synthetic_training_set
 from sklearn_xrd.evaluation import classification_summary
 from sklearn_xrd.models import (
     make_frontend,
@@ -52,52 +59,6 @@ from sklearn_xrd.models import (
     predict_cell,
 )
 from sklearn_xrd.preprocessing import IndexingFeatures
-from sklearn_xrd.study import SCORES, real_test_sets
-from sklearn_xrd.utils._fingerprint import source_fingerprint
-
-
-def _training_set(n_per_class, n_variants, random_state, n_jobs, fingerprint):
-    b = synthetic_training_set(
-        n_per_class, n_variants=n_variants, random_state=random_state, n_jobs=n_jobs
-    )
-    return {"data": b.data, "target": np.asarray(b.target), "groups": b.groups}
-
-
-def _test_sets(names, n_jobs, fingerprint):
-    sets, skipped = real_test_sets(names, n_jobs=n_jobs)
-    return {k: dict(v) for k, v in sets.items()}, skipped
-
-
-def add_data_arguments(parser):
-    """The options that choose the training set, the workers and the cache."""
-    parser.add_argument("--n-per-class", type=int, default=300)
-    parser.add_argument("--n-variants", type=int, default=2)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--cache", default=".sklearn_xrd_cache", help="joblib cache")
-
-
-def cached_training_set(args, memory):
-    """The synthetic training set that ``args`` names, from the cache if there."""
-    return memory.cache(_training_set, ignore=["n_jobs"])(
-        args.n_per_class,
-        args.n_variants,
-        args.random_state,
-        args.n_jobs,
-        source_fingerprint(),
-    )
-
-
-def cached_test_sets(args, memory, names):
-    """The test sets ``names`` and what was skipped, from the cache if there."""
-    return memory.cache(_test_sets, ignore=["n_jobs"])(
-        names, args.n_jobs, source_fingerprint()
-    )
-
-
-def training_set_key(args):
-    """The name under which the training set's features are cached."""
-    return f"train-{args.n_per_class}-{args.n_variants}-{args.random_state}"
 
 
 def _true_cells(n_jobs):
@@ -114,11 +75,6 @@ def _true_cells(n_jobs):
         lat = SpacegroupAnalyzer(s, 0.1).get_conventional_standard_structure().lattice
         out.append(sorted(lat.abc) + [lat.volume])
     return list(b.ids), np.array(out)
-
-
-def _block(key, transformer, X):
-    """One feature block of one data set (``X`` is identified by ``key``)."""
-    return np.asarray(transformer.fit_transform(X), dtype=np.float32)
 
 
 def models(random_state, n_jobs):
@@ -140,35 +96,6 @@ def models(random_state, n_jobs):
             classifier="hist_gradient_boosting", **kw
         ),
     }
-
-
-class _Features:
-    """Front ends and feature blocks, computed once per data set and cached."""
-
-    def __init__(self, memory, n_jobs):
-        self._block = memory.cache(_block, ignore=["X"])
-        self._frontends = {}
-        self.n_jobs = n_jobs
-
-    def __call__(self, key, X, model):
-        frontend, features = model.named_steps["frontend"], model[1]
-        fkey = (key, repr(frontend))
-        if fkey not in self._frontends:
-            self._frontends[fkey] = clone(frontend).fit_transform(X)
-        Xf = self._frontends[fkey]
-        blocks = (
-            [t for _, t in features.transformer_list]
-            if isinstance(features, FeatureUnion)
-            else [features]
-        )
-        parts = []
-        for t in blocks:
-            t = clone(t)
-            if "n_jobs" in t.get_params():
-                t.set_params(n_jobs=self.n_jobs)
-            # the code fingerprint: a changed search never reuses old features
-            parts.append(self._block(fkey + (repr(t), source_fingerprint()), t, Xf))
-        return np.hstack(parts)
 
 
 def main(argv=None):
@@ -203,7 +130,7 @@ def main(argv=None):
         + f"; {time.perf_counter() - t1:.0f} s"
     )
     train_key = training_set_key(args)
-    features = _Features(memory, args.n_jobs)
+    features = FeatureBlocks(memory, args.n_jobs)
 
     header = "| model | features + fit s | " + " | ".join(
         f"{name} acc | {name} bal. acc | {name} macro-F1" for name in sets
@@ -221,7 +148,7 @@ def main(argv=None):
         for name, test in sets.items():
             y_pred = clf.predict(features(name, test["data"], model))
             s = classification_summary(test["target"], y_pred)
-            cells += [f"{s[k]:.3f}" for k in SCORES]
+            cells += score_cells(s)
         rows.append(f"| {label} | {fit_s:.0f} | " + " | ".join(cells) + " |")
         print(rows[-1], flush=True)
 
@@ -268,7 +195,7 @@ def main(argv=None):
             )
     print()
     print(f"total {time.perf_counter() - t0:.0f} s")
-    print("command: python " + " ".join(shlex.quote(a) for a in sys.argv))
+    print("command: " + command_line())
     return 0
 
 

@@ -27,12 +27,12 @@ test sets' features and fits. Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
 
 import numpy as np
+from _common import command_line, score_cells, shared_data_or_none
 from sklearn.metrics import confusion_matrix
 
 from sklearn_xrd.datasets import (
@@ -117,9 +117,8 @@ def main(argv=None):
     parser.add_argument("--cache", default=None, help="joblib cache folder")
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    print("$ python " + shlex.join(sys.argv))
-    if get_shared_data_dir() is None:
-        print("skipped: no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
+    print("$ " + command_line())
+    if shared_data_or_none() is None:
         return 0
     warnings.filterwarnings("ignore", category=UserWarning)
     t0 = time.perf_counter()
@@ -210,10 +209,7 @@ def main(argv=None):
         cells = []
         for name, (_, y_true, _) in tests.items():
             s = classification_summary(y_true, predictions[label][name])
-            cells.append(
-                f"{s['accuracy']:.3f} / {s['balanced_accuracy']:.3f} / "
-                f"{s['macro_f1']:.3f}"
-            )
+            cells.append(" / ".join(score_cells(s)))
         print(
             f"| {label} | {sum(len(v) for v in y)} | "
             + " | ".join(cells)
@@ -229,10 +225,7 @@ def main(argv=None):
     cells = []
     for name, (features, y_true, _) in tests.items():
         s = classification_summary(y_true, shipped[-1].predict(features))
-        cells.append(
-            f"{name} {s['accuracy']:.3f} / {s['balanced_accuracy']:.3f} / "
-            f"{s['macro_f1']:.3f}"
-        )
+        cells.append(f"{name} " + " / ".join(score_cells(s)))
     print("; ".join(cells))
     if "rruff_dev" in tests:
         y_true = tests["rruff_dev"][1]

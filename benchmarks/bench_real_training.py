@@ -13,8 +13,8 @@ the synthetic-only one. It answers whether the distance to the targets is the
 gap between synthetic and real structures or what the features carry.
 
 The synthetic set, test sets and features are those of
-``bench_physics_features`` (same cache, same keys), so after that benchmark
-this one only fits.
+``bench_physics_features`` (``_common``'s cache, same keys), so after that
+benchmark this one only fits.
 
 Run::
 
@@ -22,31 +22,29 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import (
+    FeatureBlocks,
+    add_data_arguments,
+    cached_test_sets,
+    cached_training_set,
+    command_line,
+    score_cells,
+    shared_data_or_none,
+    training_set_key,
+)
 from joblib import Memory
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedGroupKFold
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_physics_features import (  # noqa: E402
-    _Features,
-    add_data_arguments,
-    cached_test_sets,
-    cached_training_set,
-    training_set_key,
-)
-
-from sklearn_xrd.datasets import get_shared_data_dir  # noqa: E402
-from sklearn_xrd.evaluation import classification_summary  # noqa: E402
-from sklearn_xrd.models import make_physics_model  # noqa: E402
-from sklearn_xrd.study import SCORES  # noqa: E402
+from sklearn_xrd.evaluation import classification_summary
+from sklearn_xrd.models import make_physics_model
+from sklearn_xrd.study import SCORES
 
 
 def main(argv=None):
@@ -55,10 +53,9 @@ def main(argv=None):
     add_data_arguments(parser)
     parser.add_argument("--n-folds", type=int, default=5)
     args = parser.parse_args(argv)
-    print("$ python " + shlex.join(sys.argv))
-    shared = get_shared_data_dir()
+    print("$ " + command_line())
+    shared = shared_data_or_none()
     if shared is None:
-        print("skipped: no shared validation data (../shared/data or SKLEARN_XRD_DATA)")
         return 0
     warnings.filterwarnings("ignore", category=UserWarning)
     memory = Memory(args.cache or None, verbose=0)
@@ -70,7 +67,7 @@ def main(argv=None):
         random_state=args.random_state,
         n_jobs=args.n_jobs,
     )
-    features = _Features(memory, args.n_jobs)
+    features = FeatureBlocks(memory, args.n_jobs)
     train_key = training_set_key(args)
     F_syn, y_syn = features(train_key, train["data"], model), train["target"]
     mp20, rruff = sets["mp20_dev"], sets["rruff_dev"]
@@ -120,7 +117,7 @@ def main(argv=None):
         (f"synthetic ({len(y_syn)} patterns)", s_syn, r_syn),
         (f"synthetic + about {n_real} mp20_dev structures", s_mixed, r_mixed),
     ):
-        cells = [" / ".join(f"{x[k]:.3f}" for k in SCORES) for x in (s, r)]
+        cells = [" / ".join(score_cells(x)) for x in (s, r)]
         print(f"| {label} | {cells[0]} | {cells[1]} |")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     return 0

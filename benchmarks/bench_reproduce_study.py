@@ -14,12 +14,12 @@ Run::
 """
 
 import argparse
-import shlex
 import sys
 import time
 import warnings
 
 import numpy as np
+from _common import command_line
 
 from sklearn_xrd.datasets import (
     class_capped_split,
@@ -100,10 +100,7 @@ def main(argv=None):
     print(f"accuracy           {s['accuracy']:.3f}")
     print(f"balanced accuracy  {s['balanced_accuracy']:.3f}")
     print(f"macro-F1           {s['macro_f1']:.3f}")
-    print(
-        "Command: python "
-        + " ".join(shlex.quote(a) for a in [sys.argv[0], *sys.argv[1:]])
-    )
+    print("Command: " + command_line())
     return 0
 
 
