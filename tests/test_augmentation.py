@@ -5,11 +5,9 @@ import math
 import numpy as np
 import pytest
 from imblearn.pipeline import make_pipeline
-from imblearn.utils.estimator_checks import estimator_checks_generator
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_xrd.augmentation import (
     PatternAugmenter,
@@ -26,7 +24,6 @@ from sklearn_xrd.augmentation import (
     shift_pattern,
 )
 from sklearn_xrd.simulation import WAVELENGTHS, grid
-from sklearn_xrd.utils.estimator_checks import expected_failed_checks
 
 START, STEP = 5.0, 0.02
 TWO_THETA = grid((5.0, 90.0), STEP)
@@ -370,39 +367,3 @@ def test_invalid_ranges_raise(params, match):
     X, y = _xy()
     with pytest.raises(ValueError, match=match):
         PatternAugmenter(**params).fit_resample(X, y)
-
-
-@parametrize_with_checks(
-    [PatternAugmenter(random_state=0)], expected_failed_checks=expected_failed_checks
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
-
-# Checks written for class-balancing samplers; augmentation is not one.
-IMBLEARN_EXPECTED_FAILED = {
-    "check_target_type": "continuous targets are valid: augmentation repeats them",
-    "check_samplers_one_label": "a single class is valid: nothing to balance",
-    "check_samplers_fit": "no sampling_strategy_: it adds copies of every sample",
-    "check_samplers_pandas_sparse": "patterns are dense; sparse input is refused",
-}
-
-
-def _check_id(obj):
-    return getattr(getattr(obj, "func", obj), "__name__", type(obj).__name__)
-
-
-# imblearn's own parametrize_with_checks hands pytest a generator (deprecated).
-@pytest.mark.parametrize(
-    "estimator, check",
-    list(
-        estimator_checks_generator(
-            PatternAugmenter(random_state=0),
-            expected_failed_checks=IMBLEARN_EXPECTED_FAILED,
-            mark="xfail",
-        )
-    ),
-    ids=_check_id,
-)
-def test_imblearn_compatible(estimator, check):
-    check(estimator)

@@ -25,7 +25,6 @@ from sklearn.metrics import (  # noqa: E402
 from sklearn.naive_bayes import GaussianNB  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 import sklearn_xrd.evaluation as evaluation  # noqa: E402
 from sklearn_xrd.evaluation import (  # noqa: E402
@@ -43,7 +42,6 @@ from sklearn_xrd.evaluation import (  # noqa: E402
     expected_calibration_error,
     plot_confusion_matrix_percent,
 )
-from sklearn_xrd.utils.estimator_checks import expected_failed_checks  # noqa: E402
 
 SYSTEMS = np.array(["cubic", "hexagonal", "monoclinic", "tetragonal"])
 
@@ -375,14 +373,6 @@ def test_temperature_scaling_errors(overconfident):
         TemperatureScaledClassifier(FrozenEstimator(model)).fit(X_calib, y_bad)
     with pytest.raises(ValueError, match="fewer than 5 samples"):
         TemperatureScaledClassifier(GaussianNB(), cv=5).fit(X_calib[:8], y_calib[:8])
-
-
-@parametrize_with_checks(
-    [TemperatureScaledClassifier(LogisticRegression(), cv=3)],
-    expected_failed_checks=expected_failed_checks,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 # ---------------------------------------------------------------- embedding

@@ -48,9 +48,7 @@ def test_imported_modules_resolves_relative_imports():
 @pytest.mark.parametrize("name", LIBRARY)
 def test_library_never_imports_the_harness(name):
     bad = sorted(
-        module
-        for module in imported_modules(ROOT / name)
-        if module.startswith(HARNESS)
+        module for module in imported_modules(ROOT / name) if module.startswith(HARNESS)
     )
     assert not bad, f"sklearn_xrd/{name} imports the study harness: {bad}"
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_xrd.datasets._measured import load_crystalyze, load_rruff
 from sklearn_xrd.io import Pattern
@@ -15,7 +14,6 @@ from sklearn_xrd.preprocessing._measured import (
     resample_pattern,
 )
 from sklearn_xrd.simulation import WAVELENGTHS, grid
-from sklearn_xrd.utils.estimator_checks import expected_failed_checks
 
 GRID = grid((5, 90), 0.02)
 
@@ -23,20 +21,6 @@ GRID = grid((5, 90), 0.02)
 def gaussian(x, center, fwhm, height=1.0):
     sigma = fwhm / (2 * np.sqrt(2 * np.log(2)))
     return height * np.exp(-0.5 * ((x - center) / sigma) ** 2)
-
-
-def _array_estimators():
-    yield BackgroundRemover()
-    yield BackgroundRemover(method="als", als_lambda=1e2)
-    yield KAlpha2Stripper()
-    yield Smoother()
-
-
-@parametrize_with_checks(
-    list(_array_estimators()), expected_failed_checks=expected_failed_checks
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 # ---------------------------------------------------------------- resampling

@@ -10,6 +10,7 @@ import pytest
 import torch
 from numpydoc.docscrape import ClassDoc
 from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
 from sklearn.utils.class_weight import compute_class_weight
 
 from sklearn_xrd.neural import (
@@ -405,3 +406,32 @@ def test_docstring_documents_every_parameter(cls):
     assert documented == signature
     attributes = {p.name for p in ClassDoc(cls)["Attributes"]}
     assert {"classes_", "net_", "history_", "n_parameters_"} <= attributes
+
+
+def test_grid_search_over_width_and_loss():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10)).astype(np.float32)
+    y = np.where(X[:, 0] + X[:, 1] > 0, "cubic", "hexagonal")
+    # settings that fit the sum of two features (the common checks' networks)
+    dense = DenseClassifier(
+        max_epochs=5,
+        lr=0.02,
+        batch_size=16,
+        dropout=0.0,
+        device="cpu",
+        random_state=0,
+        hidden_units=8,
+    )
+    search = GridSearchCV(
+        dense,
+        {"hidden_units": [2, 8], "loss": ["cross_entropy", "focal"]},
+        cv=2,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_params_["hidden_units"] in (2, 8)
+    assert search.best_estimator_.classes_.tolist() == ["cubic", "hexagonal"]
+    assert (
+        search.best_estimator_.net_.module_.head.in_features
+        == (search.best_params_["hidden_units"])
+    )
+    assert search.score(X, y) > 0.8

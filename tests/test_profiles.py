@@ -8,7 +8,6 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_xrd.preprocessing._profiles import (
     KAlpha2Doublet,
@@ -17,7 +16,6 @@ from sklearn_xrd.preprocessing._profiles import (
     scherrer_fwhm,
 )
 from sklearn_xrd.simulation import WAVELENGTHS, grid
-from sklearn_xrd.utils.estimator_checks import expected_failed_checks
 
 START, STEP = 5.0, 0.02
 TWO_THETA = grid((5.0, 90.0), STEP)
@@ -218,11 +216,3 @@ def test_nan_raises_naming_row(estimator):
 def test_grid_beyond_180_degrees_raises():
     with pytest.raises(ValueError, match="inside"):
         PseudoVoigtProfile(two_theta_start=170.0, step=1.0).fit(np.ones((1, 20)))
-
-
-@parametrize_with_checks(
-    [PseudoVoigtProfile(), KAlpha2Doublet()],
-    expected_failed_checks=expected_failed_checks,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

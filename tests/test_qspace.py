@@ -5,7 +5,6 @@ import warnings
 import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_xrd.preprocessing._indexing_features import IndexingFeatures
 from sklearn_xrd.preprocessing._qspace import (
@@ -16,7 +15,6 @@ from sklearn_xrd.preprocessing._qspace import (
     select_peaks,
 )
 from sklearn_xrd.simulation import WAVELENGTHS, grid, stick_pattern
-from sklearn_xrd.utils.estimator_checks import expected_failed_checks
 
 NACL = Structure.from_spacegroup(
     "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]]
@@ -287,18 +285,3 @@ def test_indexing_features_n_jobs():
     one = est.fit_transform(X)
     two = est.set_params(n_jobs=2).fit_transform(X)
     np.testing.assert_array_equal(one, two)
-
-
-def _tested_estimators():
-    yield QSpacePeaks(n_peaks=4)
-    yield IndexingFeatures(n_peaks=5, systems=("cubic", "tetragonal"))
-    yield IndexingFeatures(
-        n_peaks=5, systems=("tetragonal", "monoclinic"), contrasts=True
-    )
-
-
-@parametrize_with_checks(
-    list(_tested_estimators()), expected_failed_checks=expected_failed_checks
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
