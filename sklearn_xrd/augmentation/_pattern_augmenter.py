@@ -7,14 +7,14 @@ import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.utils._validation import ArraysTransformer
 from scipy import sparse
-from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
+from sklearn_compat.base import _fit_context
 
 from ..preprocessing._profiles import _apply_matrix, doublet_matrix
 from ..simulation import resolve_wavelength
 from ..simulation._wavelengths import kalpha_lines
+from ..utils._param_validation import Interval
 from ..utils._validation import check_finite_rows
 from ._perturbations import (
     _scale,

@@ -2,8 +2,7 @@
 
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval
-
+from ..utils._param_validation import Interval
 from ._base import BaseNeuralClassifier, _check_units, _fill_doc
 from ._modules import (
     BiLSTMModule,

@@ -4,14 +4,10 @@ from numbers import Real
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn_compat.base import _fit_context
 
+from ..utils._param_validation import Interval
 from ..utils._validation import validate_patterns
 
 # FWHM = 2 sqrt(2 ln 2) sigma

@@ -4,9 +4,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_memory
+from sklearn_compat.base import _fit_context
 
 from .. import __version__
 from ..simulation import (
@@ -19,6 +19,7 @@ from ..simulation import (
 )
 from ..simulation._engine import simulate_patterns, structure_arrays
 from ..simulation._xrd import check_two_theta_range
+from ..utils._param_validation import HasMethods, Interval, StrOptions
 
 # Structures simulated per call of the engine (and per cache entry).
 _CHUNK = 2048

@@ -4,8 +4,8 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn_compat.base import _fit_context
 
 from ..indexing import (
     ABSENCE_FEATURES,
@@ -16,6 +16,7 @@ from ..indexing import (
 )
 from ..indexing._ambiguity import _SPECIAL_RATIOS
 from ..simulation import resolve_wavelength
+from ..utils._param_validation import Interval, StrOptions
 from ..utils._validation import validate_patterns
 from ._qspace import find_pattern_peaks, kalpha2_ratio, select_peaks
 

@@ -6,16 +6,12 @@ import numpy as np
 from scipy import sparse
 from scipy.signal import savgol_filter
 from scipy.sparse.linalg import spsolve, spsolve_triangular
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn_compat.base import _fit_context
 
 from ..simulation import WAVELENGTHS, grid, resolve_wavelength
 from ..simulation._xrd import check_two_theta_range
+from ..utils._param_validation import Interval, StrOptions
 from ..utils._validation import validate_patterns
 from ._profiles import doublet_matrix
 

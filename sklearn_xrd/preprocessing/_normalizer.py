@@ -1,14 +1,10 @@
 """Per-pattern scaling."""
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn_compat.base import _fit_context
 
+from ..utils._param_validation import StrOptions
 from ..utils._validation import validate_patterns
 
 

@@ -3,9 +3,10 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn_compat.base import _fit_context
 
+from ..utils._param_validation import Interval, StrOptions
 from ..utils._validation import validate_patterns
 
 

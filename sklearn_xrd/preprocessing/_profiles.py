@@ -5,16 +5,12 @@ from numbers import Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+from sklearn_compat.base import _fit_context
 
 from ..simulation import resolve_wavelength
+from ..utils._param_validation import Interval
 from ..utils._validation import validate_patterns
 
 # Below this density of non-zero bins, X is treated as a stick list (sparse).

@@ -3,11 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn_compat.base import _fit_context
 
 from ..simulation import resolve_wavelength
 from ..simulation._wavelengths import kalpha_lines
+from ..utils._param_validation import Interval
 from ..utils._validation import validate_patterns
 from ._peaks import find_peaks_2d
 
