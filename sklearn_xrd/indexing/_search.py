@@ -23,9 +23,9 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    plane mesh) and votes for ``B`` with ``k != 0`` lines. All of the first
    20 peaks that the sub-metric leaves unexplained vote: in a large or
    C-centred cell the first ``k != 0`` lines are few and spread out, and
-   with only the first 10 voting the true ``B`` often had a single vote
-   (with 20 the true cell is found for 89 of 149 Materials Project
-   monoclinic patterns instead of 82). A pattern whose
+   with only the first 10 voting the true ``B`` often has a single vote
+   (the figures behind the choice: ``benchmarks/bench_physics_features.py``).
+   A pattern whose
    first peaks hold three ``h0l`` lines but not three ``hl = 0`` lines is
    found by the second family, and the other way round. Each zone cell is
    also tried with ``a`` or ``c`` doubled before the vote: C- or A-centring
@@ -36,9 +36,8 @@ lattice system at a time, runs three stages (all vectorised with numpy):
    leaves unexplained vote for that axis's parameter, which repairs a trial
    cell with two axes right and the third wrong (weak or absent first lines
    along a short axis); the voted cells are screened in turn. Here only the
-   first 10 peaks vote: unlike the monoclinic vote, 16 or 20 voters found
-   fewer true orthorhombic cells (0.787 of Materials Project patterns with
-   10, 0.772 with 16, 0.756 with 20). A third
+   first 10 peaks vote: unlike the monoclinic vote, more voters find fewer
+   true orthorhombic cells (more chance votes for a wrong axis). A third
    orthorhombic family starts from a rectangular zone: two of the first six
    peaks put on two small ``0kl`` lines (indices up to 3) give ``B, C``; the
    meshes that explain the most peaks, also with either or both axes

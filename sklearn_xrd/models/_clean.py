@@ -61,9 +61,8 @@ class PeakCleaner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Smallest prominence, in units of the estimated noise level. Peak to
         valley, white noise reaches about 7 noise levels somewhere in a
         pattern of a few thousand bins (each extreme about 3.7 noise levels
-        from the mean), so 10 keeps noise out. In a sweep on the cubic RRUFF
-        patterns of rruff_dev, 32 % indexed fully as cubic with 5 (noise
-        bumps among the first 20 peaks) and 75 % with 10.
+        from the mean), so 10 keeps noise out, where 5 lets noise bumps in
+        among the first 20 peaks (figures: ``benchmarks/bench_measured.py``).
     fwhm : float, default=0.1
         Width of the re-drawn peaks, degrees 2-theta.
     step : float, default=0.02

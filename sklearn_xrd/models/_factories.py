@@ -81,15 +81,15 @@ def _classifier(kind, random_state, n_jobs, n_estimators):
 #: :class:`IndexingFeatures` settings behind the measured-data front end:
 #: K-alpha2 partners dropped, only peaks of at least 3 % of the maximum, and a
 #: 0.05 degree tolerance (measured peak positions are less exact than simulated
-#: ones). They lifted rruff_dev accuracy from 0.36 to 0.48 in
-#: ``benchmarks/bench_physics_features.py`` at the same training set.
+#: ones, and a K-alpha2 partner or a weak bump is not a line of the cell);
+#: their effect on measured patterns: ``benchmarks/bench_physics_features.py``.
 MEASURED_INDEXING = {"kalpha2": "auto", "min_height": 0.03, "tolerance": 0.05}
 
 
 def _indexing(measured, n_jobs):
     # contrasts: comparisons across systems (log ratios of the figures of merit,
-    # axis ratios near those of a higher symmetry) lifted gradient boosting by
-    # about 1.5 points on the prototypes and mp20_dev
+    # axis ratios near those of a higher symmetry), which a figure of merit of
+    # one system alone cannot give
     return IndexingFeatures(
         contrasts=True, n_jobs=n_jobs, **(MEASURED_INDEXING if measured else {})
     )

@@ -61,9 +61,9 @@ def build_model(random_state=0, n_jobs=None):
     max-normalisation), then Q-space peaks, indexing figures of merit of each
     lattice system (K-alpha2 partners dropped) and the 20 strongest peaks side
     by side, then gradient boosting (300 iterations; a few MB, where a forest
-    of the same accuracy needed the 20 MB limit). On ``bench_physics_features``
-    at 300 crystals per system it scored 0.761 on mp20_dev, the validation set,
-    against 0.719 for ExtraTrees on the same features.
+    of the same accuracy needed the 20 MB limit). It beat ExtraTrees on the
+    same features on mp20_dev, the validation set (figures:
+    ``benchmarks/bench_physics_features.py``).
 
     Parameters
     ----------
