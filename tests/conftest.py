@@ -50,3 +50,14 @@ def prototypes():
     from sklearn_xrd.datasets import load_prototypes
 
     return load_prototypes()
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Tiny networks run fastest on one thread; restore the setting after."""
+    import torch
+
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)

@@ -7,9 +7,9 @@ or expected to fail is listed, with its reason, in
 
 import importlib
 import inspect
+import pkgutil
 
 import pytest
-import torch
 from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
@@ -23,26 +23,15 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
+import sklearn_xrd
 from sklearn_xrd.utils.estimator_checks import (
     EXCLUDED_ESTIMATORS,
     expected_failed_checks,
     expected_failed_sampler_checks,
 )
 
-SUBPACKAGES = (
-    "augmentation",
-    "datasets",
-    "evaluation",
-    "indexing",
-    "io",
-    "models",
-    "neural",
-    "pretrained",
-    "preprocessing",
-    "simulation",
-    "study",
-    "utils",
-)
+#: Every family of the package, a new one included.
+SUBPACKAGES = [m.name for m in pkgutil.iter_modules(sklearn_xrd.__path__) if m.ispkg]
 
 
 def discover_estimators():
@@ -110,13 +99,7 @@ CHECKED = sorted(set(ESTIMATORS) - set(EXCLUDED_ESTIMATORS))
 SAMPLERS = [name for name in CHECKED if hasattr(ESTIMATORS[name], "fit_resample")]
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny networks run fastest on one thread; restore the setting after."""
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_every_estimator_is_found():

@@ -2,24 +2,15 @@
 
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 from numpydoc.docscrape import ClassDoc, FunctionDoc
 
-SUBPACKAGES = [
-    "augmentation",
-    "datasets",
-    "evaluation",
-    "indexing",
-    "io",
-    "models",
-    "neural",
-    "pretrained",
-    "preprocessing",
-    "simulation",
-    "study",
-    "utils",
-]
+import sklearn_xrd
+
+#: Every family of the package, a new one included.
+SUBPACKAGES = [m.name for m in pkgutil.iter_modules(sklearn_xrd.__path__) if m.ispkg]
 
 
 def _public_objects():

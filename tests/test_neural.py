@@ -60,13 +60,7 @@ def _data(n_samples=30, n_features=40, seed=0):
     return X, SYSTEMS[codes]
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny networks run fastest on one thread; restore the setting after."""
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # -- FocalLoss ----------------------------------------------------------------

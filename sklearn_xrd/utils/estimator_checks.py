@@ -41,6 +41,10 @@ _EXPECTED_FAILED_SAMPLER_CHECKS = {
 }
 
 
+def _reasons(table, estimator):
+    return dict(table.get(type(estimator).__name__, {}))
+
+
 def expected_failed_checks(estimator):
     """Map each common check that ``estimator`` is known to fail to the reason.
 
@@ -60,7 +64,7 @@ def expected_failed_checks(estimator):
     >>> expected_failed_checks(Normalizer())
     {}
     """
-    return dict(_EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
+    return _reasons(_EXPECTED_FAILED_CHECKS, estimator)
 
 
 def expected_failed_sampler_checks(estimator):
@@ -82,4 +86,4 @@ def expected_failed_sampler_checks(estimator):
     >>> sorted(expected_failed_sampler_checks(PatternAugmenter()))[0]
     'check_samplers_fit'
     """
-    return dict(_EXPECTED_FAILED_SAMPLER_CHECKS.get(type(estimator).__name__, {}))
+    return _reasons(_EXPECTED_FAILED_SAMPLER_CHECKS, estimator)
