@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ..simulation import DEFAULT_GRID
+from ._feature_cache import FeatureCache
 
 #: Parameters of the shipped artifact; ``scripts/build_pretrained.py`` uses them.
 RECIPE = {
@@ -305,45 +306,6 @@ def real_training_sets(
             skipped=[(bunch.ids[chosen[i]], r) for i, r in patterns.skipped],
         )
     return sets
-
-
-def _features_block(key, features, X):
-    """Features of one block of patterns (``X`` is identified by ``key``)."""
-    return np.asarray(features.transform(X), dtype=np.float32)
-
-
-class FeatureCache:
-    """The feature steps of a model, applied once per named block of patterns.
-
-    With a ``memory`` folder the features are kept on disk (joblib), keyed by
-    the block's name, the feature steps and the package's source fingerprint,
-    so the build and the benchmarks that learn from the same blocks compute
-    them once.
-
-    Parameters
-    ----------
-    model : Pipeline
-        A model of :func:`build_model`; every step but the last is stateless.
-    memory : str or None
-        joblib cache folder, or ``None`` for no cache.
-    """
-
-    def __init__(self, model, memory=None):
-        from joblib import Memory
-
-        from ..utils._fingerprint import source_fingerprint
-
-        self.features = model[:-1]
-        self._key = (repr(self.features), source_fingerprint())
-        self._block = Memory(memory, verbose=0).cache(_features_block, ignore=["X"])
-        self._fitted = False
-
-    def __call__(self, name, X):
-        """Features of the patterns ``X``, cached under ``name``."""
-        if not self._fitted:
-            self.features.fit(X[:2])  # stateless: checks the grid only
-            self._fitted = True
-        return self._block((name,) + self._key, self.features, X)
 
 
 def real_block_key(name, key, *, oqmd_per_class, real_variants, amcsd_disorder):
