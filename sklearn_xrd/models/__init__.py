@@ -6,7 +6,7 @@ and ``classifier``; :func:`predict_cell` gives the fitted cell of the predicted
 crystal system from the indexing search.
 """
 
-from ._cell import CELL_KEYS, predict_cell
+from ._cell import CELL_KEYS, predict_cell, predict_with_cells
 from ._clean import PeakCleaner
 from ._factories import (
     MEASURED_INDEXING,
@@ -35,4 +35,5 @@ __all__ = [
     "make_qspace_model",
     "make_spectrum_model",
     "predict_cell",
+    "predict_with_cells",
 ]

@@ -1,5 +1,7 @@
 """The fitted cell of the predicted crystal system, from the indexing search."""
 
+import contextlib
+
 import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -69,14 +71,31 @@ def _cell_of(result, system, indexer_systems):
     return row
 
 
+def _check_systems(crystal_systems, n_samples):
+    """``crystal_systems`` as strings, one known crystal system per pattern."""
+    crystal_systems = np.asarray(crystal_systems).astype(str)
+    if crystal_systems.shape != (n_samples,):
+        raise ValueError(
+            f"crystal_systems must have shape ({n_samples},), "
+            f"got {crystal_systems.shape}"
+        )
+    unknown = sorted(set(crystal_systems) - set(CRYSTAL_SYSTEMS))
+    if unknown:
+        raise ValueError(
+            f"unknown crystal systems {unknown}; expected among {CRYSTAL_SYSTEMS}"
+        )
+    return crystal_systems
+
+
 def predict_cell(model, X, crystal_systems=None):
     """The fitted cell of each pattern's predicted crystal system.
 
     The cell comes from the indexing search of the model's
     :class:`~sklearn_xrd.preprocessing.IndexingFeatures` step (after the
-    steps before it, such as the measured-data front end), so it costs one
-    more search per pattern; it is the best cell of the lattice system that
-    the crystal system implies.
+    steps before it, such as the measured-data front end); it is the best
+    cell of the lattice system that the crystal system implies. When the
+    systems are predicted here, the prediction's own search gives the cells
+    (:func:`predict_with_cells`); given systems cost one search per pattern.
 
     Parameters
     ----------
@@ -89,7 +108,8 @@ def predict_cell(model, X, crystal_systems=None):
     X : array-like of shape (n_samples, n_bins)
         Patterns on the model's grid.
     crystal_systems : array-like of str of shape (n_samples,), default=None
-        Crystal system of each pattern; ``None`` uses ``model.predict(X)``.
+        Crystal system of each pattern; ``None`` predicts it (the most
+        probable class of ``model.predict_proba``, else ``model.predict``).
 
     Returns
     -------
@@ -128,23 +148,24 @@ def predict_cell(model, X, crystal_systems=None):
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_bins), got shape {X.shape}")
+    found = _find_indexer(model)
+    if (
+        crystal_systems is None
+        and found is not None
+        and hasattr(model, "predict_proba")
+    ):
+        # the prediction's own search gives the cells: one search per pattern
+        proba, cells = predict_with_cells(model, X)
+        predicted = np.asarray(model.classes_).astype(str)[proba.argmax(axis=1)]
+        _check_systems(predicted, len(X))
+        return [c[s] for c, s in zip(cells, predicted)]
     if crystal_systems is None:
         if not hasattr(model, "predict"):
             raise ValueError(
                 "crystal_systems is required when the model has no predict method"
             )
         crystal_systems = model.predict(X)
-    crystal_systems = np.asarray(crystal_systems).astype(str)
-    if crystal_systems.shape != (len(X),):
-        raise ValueError(
-            f"crystal_systems must have shape ({len(X)},), got {crystal_systems.shape}"
-        )
-    unknown = sorted(set(crystal_systems) - set(CRYSTAL_SYSTEMS))
-    if unknown:
-        raise ValueError(
-            f"unknown crystal systems {unknown}; expected among {CRYSTAL_SYSTEMS}"
-        )
-    found = _find_indexer(model)
+    crystal_systems = _check_systems(crystal_systems, len(X))
     if found is None:
         prefix, indexer = [], IndexingFeatures().fit(X)
     else:
@@ -155,3 +176,83 @@ def predict_cell(model, X, crystal_systems=None):
     results = indexer.index_patterns(Xt)
     systems = tuple(indexer.systems)
     return [_cell_of(r, s, systems) for r, s in zip(results, crystal_systems)]
+
+
+@contextlib.contextmanager
+def _recorded_search(indexer):
+    """Keep the results of every ``index_patterns`` call of ``indexer``."""
+    log = []
+    search = indexer.index_patterns
+
+    def index_patterns(X):
+        results = search(X)
+        log.extend(results)
+        return results
+
+    indexer.index_patterns = index_patterns  # on this instance only
+    try:
+        yield log
+    finally:
+        del indexer.index_patterns
+
+
+def predict_with_cells(model, X):
+    """Class probabilities and the fitted cells, from one indexing search.
+
+    The model's :class:`~sklearn_xrd.preprocessing.IndexingFeatures` step
+    fits a cell of each lattice system while it computes its features; this
+    keeps those cells instead of searching again, so asking for the cell
+    costs nothing beyond the prediction.
+
+    Parameters
+    ----------
+    model : Pipeline
+        A fitted classifier pipeline with an ``IndexingFeatures`` step (in a
+        ``FeatureUnion`` or a nested pipeline), such as the shipped model or
+        one of :func:`make_physics_model`.
+    X : array-like of shape (n_samples, n_bins)
+        Patterns on the model's grid.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        ``model.predict_proba(X)``.
+    cells : list of dict
+        Per pattern, each crystal system mapped to its cell, a dict with the
+        keys :data:`CELL_KEYS` as :func:`predict_cell` gives it; pick the
+        cell of whichever system is reported (predicted, or after a prior).
+
+    Raises
+    ------
+    ValueError
+        When the model has no ``IndexingFeatures`` step.
+
+    Examples
+    --------
+    >>> from sklearn_xrd.datasets import load_prototypes, make_patterns
+    >>> from sklearn_xrd.models import make_indexing_model
+    >>> protos = load_prototypes()
+    >>> patterns = make_patterns(protos.data[:40])
+    >>> y = [protos.target[i] for i in patterns.source_index]
+    >>> model = make_indexing_model(random_state=0).fit(patterns.data, y)
+    >>> proba, cells = predict_with_cells(model, patterns.data[:2])
+    >>> proba.shape, sorted(cells[0]) == sorted(CRYSTAL_SYSTEMS)
+    ((2, 7), True)
+    """
+    found = _find_indexer(model)
+    if found is None:
+        raise ValueError(
+            f"{type(model).__name__} has no IndexingFeatures step to take cells from"
+        )
+    indexer = found[1]
+    systems = tuple(indexer.systems)
+    with _recorded_search(indexer) as log:
+        proba = model.predict_proba(X)
+    if len(log) != len(proba):  # the search ran elsewhere (a worker process)
+        prefix = found[0]
+        Xt = np.asarray(X)
+        for step in prefix:
+            Xt = step.transform(Xt)
+        log = indexer.index_patterns(Xt)
+    cells = [{s: _cell_of(r, s, systems) for s in CRYSTAL_SYSTEMS} for r in log]
+    return proba, cells

@@ -280,8 +280,9 @@ def predict_files(
         flagged whatever their probability.
     cell : bool, default=False
         Also give the fitted cell of the predicted crystal system
-        (:func:`sklearn_xrd.models.predict_cell`: one more indexing search
-        per pattern), under ``"cell"``; NaN numbers become ``None``.
+        (:func:`sklearn_xrd.models.predict_with_cells`: from the
+        prediction's own indexing search), under ``"cell"``; NaN numbers
+        become ``None``.
     errors : {"raise", "report"}, default="raise"
         On a file that fails (reading, resampling, checks, prediction): raise
         ``ValueError`` naming it, or put ``{"file": ..., "error": message}``
@@ -395,8 +396,18 @@ def predict_files(
             model = load()
         classes = np.asarray(model.classes_)
         X = np.vstack(rows)
+        from ..models import predict_cell, predict_with_cells
+
+        cells = None
+        if cell:  # the prediction's indexing search also gives the cells
+            try:
+                outputs, cells = predict_with_cells(model, X)
+            except Exception:  # noqa: BLE001 - rows retried one by one below
+                outputs = _predict_rows(model, X)
+        else:
+            outputs = _predict_rows(model, X)
         kept, proba = [], []
-        for i, row, p in zip(where, rows, _predict_rows(model, X)):
+        for j, (i, p) in enumerate(zip(where, outputs)):
             if not isinstance(p, Exception) and not (
                 np.all(np.isfinite(p)) and np.isclose(np.sum(p), 1.0)
             ):
@@ -404,7 +415,7 @@ def predict_files(
             if isinstance(p, Exception):
                 failed(i, results[i]["file"], p)
                 continue
-            kept.append((i, row))
+            kept.append((i, j))
             proba.append(p)
         if proba and prior is not None:
             proba, used = _adjusted(np.vstack(proba), classes, prior)
@@ -428,12 +439,14 @@ def predict_files(
                 low_certainty_reasons=reasons,
             )
         if cell and kept:
-            from ..models import predict_cell
-
             systems = [results[i]["prediction"] for i, _ in kept]
-            X = np.vstack([row for _, row in kept])
-            cells = predict_cell(model, X, crystal_systems=systems)
-            for (i, _), c in zip(kept, cells):
+            if cells is None:  # some row failed: search the others again
+                found = predict_cell(
+                    model, X[[j for _, j in kept]], crystal_systems=systems
+                )
+            else:
+                found = [cells[j][s] for (_, j), s in zip(kept, systems)]
+            for (i, _), c in zip(kept, found):
                 results[i]["cell"] = {k: _json_number(v) for k, v in c.items()}
     for r in results:
         r.pop("_reasons", None)
