@@ -9,10 +9,12 @@ import importlib
 import inspect
 import pkgutil
 
+import numpy as np
 import pytest
 from imblearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import (
     check_estimator_cloneable,
     check_estimator_repr,
@@ -48,6 +50,12 @@ def discover_estimators():
 
 ESTIMATORS = discover_estimators()
 
+
+def _first_character(y):
+    """Parents of the labels of the checks (0, 1, 2 or "one", "two", ...)."""
+    return np.asarray([str(v)[:1] for v in y], dtype=object)
+
+
 # Tiny, fast networks: a few epochs of small networks, still able to fit the
 # blobs of check_classifiers_train (accuracy > 0.83) on CPU: with these
 # settings every network reaches >= 0.89 there for random_state 0 to 7.
@@ -67,6 +75,10 @@ INIT_PARAMS = {
         dict(n_peaks=5, systems=("tetragonal", "monoclinic"), contrasts=True),
     ],
     "PatternAugmenter": [dict(random_state=0)],
+    "ExtinctionFeatures": [dict(n_peaks=5, systems=("cubic", "monoclinic"))],
+    "HierarchicalSpaceGroupClassifier": [
+        dict(estimator=DecisionTreeClassifier(random_state=0), parent=_first_character)
+    ],
     "TemperatureScaledClassifier": [dict(estimator=LogisticRegression(), cv=3)],
     "DenseClassifier": [dict(NETWORK, hidden_units=8)],
     "CNNClassifier": [
@@ -111,7 +123,9 @@ def test_every_estimator_is_found():
         "CNNClassifier",
         "CNNLSTMClassifier",
         "DenseClassifier",
+        "ExtinctionFeatures",
         "GaussianBroadening",
+        "HierarchicalSpaceGroupClassifier",
         "IndexingFeatures",
         "KAlpha2Doublet",
         "KAlpha2Stripper",

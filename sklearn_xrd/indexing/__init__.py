@@ -6,6 +6,7 @@ their results into features for a classifier.
 
 from ._absences import ABSENCE_FEATURES, hexagonal_absence_counts
 from ._ambiguity import AMBIGUITIES, metric_ambiguity
+from ._extinctions import CONDITIONS, extinction_counts, extinction_feature_names
 from ._lattice import (
     CELL_PARAMETERS,
     CENTRINGS,
@@ -24,11 +25,14 @@ __all__ = [
     "AMBIGUITIES",
     "CELL_PARAMETERS",
     "CENTRINGS",
+    "CONDITIONS",
     "N_PARAMS",
     "SYSTEMS",
     "cell_from_coefficients",
     "centring_table",
     "coefficients_from_cell",
+    "extinction_counts",
+    "extinction_feature_names",
     "hexagonal_absence_counts",
     "index_peaks",
     "metric_ambiguity",

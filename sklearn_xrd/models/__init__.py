@@ -18,11 +18,14 @@ from ._factories import (
     make_peak_model,
     make_physics_model,
     make_qspace_model,
+    make_space_group_model,
     make_spectrum_model,
 )
+from ._space_group import HierarchicalSpaceGroupClassifier
 
 __all__ = [
     "CELL_KEYS",
+    "HierarchicalSpaceGroupClassifier",
     "MEASURED_INDEXING",
     "MODELS",
     "PeakCleaner",
@@ -33,6 +36,7 @@ __all__ = [
     "make_peak_model",
     "make_physics_model",
     "make_qspace_model",
+    "make_space_group_model",
     "make_spectrum_model",
     "predict_cell",
     "predict_with_cells",

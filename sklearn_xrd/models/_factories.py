@@ -9,6 +9,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from ..preprocessing import (
     BackgroundRemover,
+    ExtinctionFeatures,
     IndexingFeatures,
     Normalizer,
     PeakExtractor,
@@ -16,6 +17,7 @@ from ..preprocessing import (
     Smoother,
 )
 from ._clean import PeakCleaner
+from ._space_group import HierarchicalSpaceGroupClassifier
 
 #: Names accepted by :func:`make_model`.
 MODELS = ("peaks", "spectrum", "qspace", "indexing", "physics")
@@ -345,6 +347,64 @@ def make_physics_model(
         blocks.append(("peaks", PeakExtractor(n_peaks=20)))
     return _pipeline(
         FeatureUnion(blocks), measured, classifier, random_state, n_jobs, n_estimators
+    )
+
+
+def make_space_group_model(*, random_state=None, n_jobs=None, max_iter=100):
+    """Space group from a measured-looking pattern: physics features -> hierarchy.
+
+    The features of :func:`make_physics_model` (measured-data front end,
+    Q-space peaks, indexing, strongest peaks), with the indexing step
+    replaced by :class:`~sklearn_xrd.preprocessing.ExtinctionFeatures` (the
+    same search, plus the lattice centrings, glide planes and screw axes the
+    fitted cells' lines allow), then a
+    :class:`HierarchicalSpaceGroupClassifier` of gradient-boosting models:
+    crystal system, then the group within it.
+
+    Parameters
+    ----------
+    random_state : int or None, default=None
+        Seed of the gradient-boosting models.
+    n_jobs : int, default=None
+        Parallel jobs of the indexing search.
+    max_iter : int, default=100
+        Boosting iterations of each classifier.
+
+    Returns
+    -------
+    model : Pipeline
+        Steps ``frontend``, ``features`` and ``classifier``; fit it with
+        space-group numbers as ``y``.
+
+    Examples
+    --------
+    >>> model = make_space_group_model(random_state=0)
+    >>> type(model.named_steps["features"].transformer_list[1][1]).__name__
+    'ExtinctionFeatures'
+    """
+    _check(random_state, n_jobs, max_iter)
+    blocks = [
+        ("qspace", QSpacePeaks(n_peaks=20)),
+        (
+            "indexing",
+            ExtinctionFeatures(contrasts=True, n_jobs=n_jobs, **MEASURED_INDEXING),
+        ),
+        ("peaks", PeakExtractor(n_peaks=20)),
+    ]
+    classifier = HierarchicalSpaceGroupClassifier(
+        HistGradientBoostingClassifier(
+            max_iter=max_iter,
+            max_leaf_nodes=15,
+            class_weight="balanced",
+            random_state=random_state,
+        )
+    )
+    return Pipeline(
+        [
+            ("frontend", make_frontend(True)),
+            ("features", FeatureUnion(blocks)),
+            ("classifier", classifier),
+        ]
     )
 
 

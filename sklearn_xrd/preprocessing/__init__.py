@@ -2,7 +2,7 @@
 
 from ._broadening import GaussianBroadening
 from ._cif_to_pattern import CIFToPattern
-from ._indexing_features import IndexingFeatures
+from ._indexing_features import ExtinctionFeatures, IndexingFeatures
 from ._measured import (
     BackgroundRemover,
     KAlpha2Stripper,
@@ -29,6 +29,7 @@ __all__ = [
     "resample_pattern",
     "CIFToPattern",
     "GaussianBroadening",
+    "ExtinctionFeatures",
     "IndexingFeatures",
     "KAlpha2Doublet",
     "Normalizer",

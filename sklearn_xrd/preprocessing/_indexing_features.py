@@ -10,7 +10,10 @@ from sklearn_compat.base import _fit_context
 from ..indexing import (
     ABSENCE_FEATURES,
     CELL_PARAMETERS,
+    CONDITIONS,
     SYSTEMS,
+    extinction_counts,
+    extinction_feature_names,
     hexagonal_absence_counts,
     index_peaks,
 )
@@ -351,8 +354,12 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
             ``"hexagonal"`` is searched, and the comparisons across systems
             with ``contrasts=True`` (see Notes).
         """
+        return self._features_of(self.index_patterns(X))
+
+    def _features_of(self, results):
+        """The output columns from the results of :meth:`index_patterns`."""
         systems = tuple(self.systems)
-        features = _features(self.index_patterns(X), systems, self.tolerance)
+        features = _features(results, systems, self.tolerance)
         if self.contrasts:
             extra = [values for _, values in _contrasts(features, systems)]
             features = np.column_stack([features, *extra])
@@ -381,3 +388,98 @@ class IndexingFeatures(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
         return tags
+
+
+class ExtinctionFeatures(IndexingFeatures):
+    """:class:`IndexingFeatures` plus the reflection conditions of each fitted cell.
+
+    The columns of :class:`IndexingFeatures`, then, for each searched lattice
+    system with conditions in :data:`sklearn_xrd.indexing.CONDITIONS`, the
+    evidence of :func:`sklearn_xrd.indexing.extinction_counts`: the lines of
+    the fitted cell up to the last indexed peak, and per lattice centring,
+    glide plane or screw axis the indexed peaks on lines it forbids and the
+    lines it allows. The crystal system says which metric; these say which
+    space groups of it fit the lines that are present and absent, from the
+    same indexing search.
+
+    Parameters
+    ----------
+    n_peaks : int, default=20
+        How many of the lowest-angle peaks to index.
+    systems : tuple of str, default=("cubic", "tetragonal", "hexagonal", \
+"rhombohedral", "orthorhombic", "monoclinic")
+        Lattice systems to search.
+    tolerance : float, default=0.03
+        Largest peak-to-line distance in degrees 2-theta.
+    wavelength : str or float, default="CuKa"
+        Tube line or wavelength in angstrom of the input patterns.
+    two_theta_start : float, default=5.0
+        2-theta of the first bin, in degrees.
+    step : float, default=0.02
+        Grid spacing, in degrees.
+    min_height : float, default=0.01
+        Smallest peak height as a fraction of the pattern's maximum.
+    peak_order : {"angle", "strongest"}, default="angle"
+        Which peaks are indexed (see :class:`IndexingFeatures`).
+    kalpha2 : "auto", float or None, default=None
+        K-alpha2 partners to drop before indexing.
+    max_zero_shift : float, default=0.1
+        Largest zero shift (degrees 2-theta) the refinement may fit.
+    max_volume : float, default=4000.0
+        Largest cell volume searched, in cubic angstrom.
+    contrasts : bool, default=False
+        Append comparisons across systems.
+    n_jobs : int, default=None
+        Parallel jobs over patterns (joblib); ``None`` means 1.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of grid points seen during fit.
+
+    See Also
+    --------
+    IndexingFeatures : The same search, without the reflection conditions.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from scipy.ndimage import gaussian_filter1d
+    >>> from sklearn_xrd.simulation import bin_sticks, stick_pattern
+    >>> nacl = Structure.from_spacegroup(
+    ...     "Fm-3m", Lattice.cubic(5.64), ["Na", "Cl"], [[0, 0, 0], [0.5] * 3])
+    >>> X = gaussian_filter1d(bin_sticks(*stick_pattern(nacl), (5, 90), 0.02), 2)
+    >>> est = ExtinctionFeatures(systems=("cubic",)).fit(X[None, :])
+    >>> counts = dict(zip(est.get_feature_names_out(), est.transform(X[None, :])[0]))
+    >>> float(counts["cubic_F_violations"]), bool(counts["cubic_I_violations"] > 0)
+    (0.0, True)
+    """
+
+    def _features_of(self, results):
+        features = super()._features_of(results)
+        systems = [s for s in self.systems if s in CONDITIONS]
+        extra = np.array(
+            [
+                np.concatenate([extinction_counts(s, r[s]) for s in systems])
+                for r in results
+            ]
+        ).reshape(len(results), -1)
+        return np.column_stack([features, extra])
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of :class:`IndexingFeatures`, then ``{system}_{condition}_...``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored (the outputs do not map to input columns).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        names = list(super().get_feature_names_out())
+        for s in self.systems:
+            if s in CONDITIONS:
+                names += extinction_feature_names(s)
+        return np.asarray(names, dtype=object)
