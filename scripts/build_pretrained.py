@@ -13,6 +13,7 @@ serve that threshold only. Writes ``crystal-system.skops`` and ``.json`` to
 time on 2 CPU cores::
 
     python scripts/build_pretrained.py --threshold-on rruff_dev   # shipped
+    python scripts/build_pretrained.py --model space-group       # shipped
     python scripts/build_pretrained.py --output /tmp/model --n-per-class 40 \
         --collections oqmd_icsd --oqmd-per-class 20
 """
@@ -27,6 +28,10 @@ from sklearn_xrd.pretrained._recipe import (
     RECIPE,
     threshold_on_measured,
     train_pretrained,
+)
+from sklearn_xrd.pretrained._space_group_recipe import (
+    SPACE_GROUP_RECIPE,
+    train_space_group,
 )
 
 
@@ -60,8 +65,19 @@ def _threshold_on_rruff(model, metadata):
 def main(argv=None):
     """Build the artifact; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-per-class", type=int, default=RECIPE["n_per_class"])
-    parser.add_argument("--n-variants", type=int, default=RECIPE["n_variants"])
+    parser.add_argument(
+        "--model",
+        choices=["crystal-system", "space-group"],
+        default="crystal-system",
+        help="which artifact: the crystal-system model, or the space-group "
+        "model (P(group | system); same training patterns)",
+    )
+    parser.add_argument(
+        "--n-per-class", type=int, default=None, help="default: the model's recipe"
+    )
+    parser.add_argument(
+        "--n-variants", type=int, default=None, help="default: the model's recipe"
+    )
     parser.add_argument("--random-state", type=int, default=RECIPE["random_state"])
     parser.add_argument(
         "--collections",
@@ -70,7 +86,9 @@ def main(argv=None):
         choices=["oqmd_icsd", "amcsd"],
         help="real structure collections to learn from (none: synthetic only)",
     )
-    parser.add_argument("--oqmd-per-class", type=int, default=RECIPE["oqmd_per_class"])
+    parser.add_argument(
+        "--oqmd-per-class", type=int, default=None, help="default: the model's recipe"
+    )
     parser.add_argument(
         "--oqmd-weight",
         type=float,
@@ -95,7 +113,7 @@ def main(argv=None):
     parser.add_argument(
         "--output", default=None, help="folder (default: the package's data folder)"
     )
-    parser.add_argument("--name", default="crystal-system")
+    parser.add_argument("--name", default=None, help="artifact name (default: --model)")
     parser.add_argument(
         "--memory",
         default=None,
@@ -105,6 +123,25 @@ def main(argv=None):
     print("$ python " + shlex.join(sys.argv), flush=True)
 
     t0 = time.perf_counter()
+    name = args.name or args.model
+    recipe = SPACE_GROUP_RECIPE if args.model == "space-group" else RECIPE
+    for key in ("n_per_class", "n_variants", "oqmd_per_class"):
+        if getattr(args, key) is None:
+            setattr(args, key, recipe[key])
+    if args.model == "space-group":
+        model, metadata = train_space_group(
+            n_per_class=args.n_per_class,
+            n_variants=args.n_variants,
+            random_state=args.random_state,
+            collections=tuple(args.collections),
+            oqmd_per_class=args.oqmd_per_class,
+            amcsd_disorder=args.amcsd_disorder,
+            weights={**RECIPE["weights"], "oqmd_icsd": args.oqmd_weight},
+            n_jobs=args.n_jobs,
+            memory=args.memory,
+            out=lambda line: print(line, flush=True),
+        )
+        return _save(model, metadata, name, args, t0)
     model, metadata = train_pretrained(
         n_per_class=args.n_per_class,
         n_variants=args.n_variants,
@@ -119,11 +156,15 @@ def main(argv=None):
     )
     if args.threshold_on == "rruff_dev":
         metadata = _threshold_on_rruff(model, metadata)
+    return _save(model, metadata, name, args, t0)
+
+
+def _save(model, metadata, name, args, t0):
     folder = data_dir() if args.output is None else args.output
-    metadata = save_artifact(model, metadata, args.name, folder)
+    metadata = save_artifact(model, metadata, name, folder)
     print(
         f"wrote {folder}/{metadata['file']} ({metadata['size_bytes'] / 1e6:.1f} MB, "
-        f"{len(metadata['trusted_types'])} trusted types) and {args.name}.json"
+        f"{len(metadata['trusted_types'])} trusted types) and {name}.json"
     )
     print(f"rebuilt in {time.perf_counter() - t0:.0f} s (wall time)")
     return 0

@@ -70,22 +70,54 @@ def _prior(text):
     return prior
 
 
+def _coverage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a probability in (0, 1), e.g. 0.9")
+    return value
+
+
 def _predict_table(results):
-    """Plain-text table of ``predict_files`` results."""
-    head = ("file", "prediction", "certainty", "top-k")
+    """Plain-text table of ``predict_files`` results (one row per file)."""
+    groups = any("space_groups" in r for r in results)
+    sets = any("prediction_set" in r for r in results)
+    head = ["file", "prediction", "certainty", "top-k"]
+    head += ["space groups"] * groups + ["prediction set"] * sets
     rows = []
     for r in results:
         if "error" in r:
-            rows.append((r["file"], "ERROR", "", r["error"]))
+            rows.append([r["file"], "ERROR", "", r["error"]])
             continue
         flag = " (low)" if r["low_certainty"] else ""
         top = ", ".join(f"{c} {p:.2f}" for c, p in r["top_k"])
-        rows.append((r["file"], r["prediction"], f"{r['certainty']:.2f}{flag}", top))
-    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(3)]
+        row = [r["file"], r["prediction"], f"{r['certainty']:.2f}{flag}", top]
+        if groups:
+            row.append(
+                ", ".join(
+                    f"{g['number']} {g['symbol']} {g['probability']:.2f}"
+                    for g in r["space_groups"]
+                )
+            )
+        if sets:
+            chosen = r["prediction_set"]
+            text = "{" + ", ".join(chosen["crystal_systems"]) + "}"
+            if "space_groups" in chosen:
+                numbers = chosen["space_groups"]
+                shown = ", ".join(str(n) for n in numbers[:8])
+                more = f", ... {len(numbers)} groups" if len(numbers) > 8 else ""
+                text += " {" + shown + more + "}"
+            row.append(text)
+        rows.append(row)
+    n = len(head)
+    rows = [row + [""] * (n - len(row)) for row in rows]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(n - 1)]
     lines = []
     for row in [head, *rows]:
-        cells = [cell.ljust(w) for cell, w in zip(row[:3], widths)]
-        lines.append("  ".join([*cells, row[3]]).rstrip())
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
     return "\n".join(lines)
 
 
@@ -120,6 +152,8 @@ def _predict(args):
             errors="report" if args.keep_going else "raise",
             prior=args.prior,
             return_prior=True,
+            space_group=args.space_group,
+            coverage=args.coverage,
         )
     except (ValueError, FileNotFoundError) as exc:
         print(f"sklearn-xrd predict: error: {exc}", file=sys.stderr)
@@ -254,6 +288,25 @@ def build_parser():
         "--cell",
         action="store_true",
         help="also fit the cell of the predicted crystal system (indexing search)",
+    )
+    predict.add_argument(
+        "--space-group",
+        action="store_true",
+        help=(
+            "also list the top-k space groups (number, Hermann-Mauguin symbol, "
+            "probability) from the space-group model"
+        ),
+    )
+    predict.add_argument(
+        "--coverage",
+        type=_coverage,
+        default=None,
+        metavar="P",
+        help=(
+            "also give the smallest set of crystal systems (and space groups "
+            "with --space-group) that holds the truth with probability P "
+            "(split-conformal, calibrated on measured RRUFF patterns)"
+        ),
     )
     predict.add_argument(
         "--prior",

@@ -48,7 +48,8 @@ def synthetic_training_set(
     -------
     data : Bunch
         ``data`` (float32 patterns on
-        :data:`~sklearn_xrd.simulation.DEFAULT_GRID`), ``target``, ``groups``
+        :data:`~sklearn_xrd.simulation.DEFAULT_GRID`), ``target``,
+        ``space_group`` (spglib-confirmed number per row), ``groups``
         (the crystal each row comes from, for grouped splits), ``structures``,
         ``n_failures`` and ``seconds``.
     """
@@ -69,6 +70,7 @@ def synthetic_training_set(
     return Bunch(
         data=patterns.data,
         target=np.asarray(crystals.target)[patterns.source_index],
+        space_group=np.asarray(crystals.space_group)[patterns.source_index],
         groups=patterns.source_index,
         structures=crystals.data,
         n_failures=crystals.n_failures,

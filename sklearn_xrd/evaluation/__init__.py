@@ -10,6 +10,7 @@ and percent confusion matrices. The displays follow scikit-learn's pattern:
 
 from ._certainty_histogram import CertaintyHistogramDisplay
 from ._confusion import plot_confusion_matrix_percent
+from ._conformal import ConformalSets, hinge_scores
 from ._coverage import (
     CertaintyCoverageDisplay,
     accuracy_at_coverage,
@@ -25,6 +26,7 @@ from ._temperature import TemperatureScaledClassifier
 from ._training_curve import TrainingCurveDisplay
 
 __all__ = [
+    "ConformalSets",
     "CertaintyCoverageDisplay",
     "CertaintyHistogramDisplay",
     "FeatureEmbeddingDisplay",
@@ -39,6 +41,7 @@ __all__ = [
     "classification_summary",
     "estimate_prior",
     "expected_calibration_error",
+    "hinge_scores",
     "learned_features",
     "plot_confusion_matrix_percent",
     "two_theta_from_names",

@@ -17,13 +17,6 @@ from ..utils import crystal_system_from_space_group
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 
 
-class _Constant:
-    """The one group a crystal system had in training."""
-
-    def predict_proba(self, X):
-        return np.ones((len(X), 1))
-
-
 class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
     """Space group from features: P(group) = P(system) x P(group | system).
 
@@ -52,8 +45,9 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         by their training frequency, added to the within-system classifier's.
     parent : callable, default=None
         Maps an array of labels to the array of their parents (the level
-        above); ``None`` means space-group numbers (1 to 230) under their
-        crystal systems (:func:`~sklearn_xrd.utils.crystal_system_from_space_group`).
+        above, compared as strings); ``None`` means space-group numbers (1
+        to 230) under their crystal systems
+        (:func:`~sklearn_xrd.utils.crystal_system_from_space_group`).
 
     Attributes
     ----------
@@ -63,10 +57,13 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         Crystal systems (parents) seen in training, sorted.
     class_system_ : ndarray of shape (n_classes,)
         Crystal system of each class.
-    system_estimator_ : classifier
-        The fitted crystal-system classifier.
-    group_estimators_ : dict of str to classifier
-        The fitted within-system classifiers.
+    system_estimator_ : classifier or None
+        The fitted crystal-system classifier (``None`` with one system).
+    group_estimators_ : dict of str to classifier or None
+        The fitted within-system classifiers (``None`` for a system with
+        one group).
+    group_prior_ : dict of str to ndarray
+        Training frequency of each system's groups.
     n_features_in_ : int
         Number of features seen during fit.
 
@@ -104,10 +101,9 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         if self.parent is None:
             if not np.all(np.equal(np.mod(y, 1), 0)):
                 raise ValueError("y must hold integer space-group numbers (1-230)")
-            return np.asarray(
-                crystal_system_from_space_group(y.astype(int)), dtype=object
-            )
-        parents = np.asarray(self.parent(y), dtype=object).reshape(-1)
+            systems = crystal_system_from_space_group(y.astype(int))
+            return np.asarray(systems).astype(str).reshape(-1)
+        parents = np.asarray(self.parent(y)).astype(str).reshape(-1)
         if parents.shape != y.shape:
             raise ValueError(
                 f"parent gave {parents.shape[0]} values for {len(y)} labels"
@@ -160,8 +156,8 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
             self.system_estimator_ = clone(self._base()).fit(
                 X, systems, sample_weight=system_weight
             )
-        else:
-            self.system_estimator_ = _Constant()
+        else:  # one system: probability 1
+            self.system_estimator_ = None
         self.group_estimators_ = {}
         self.group_prior_ = {}
         for s in self.systems_:
@@ -172,8 +168,8 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
             self.group_prior_[s] = (
                 counts / total if total > 0 else np.full(len(groups), 1 / len(groups))
             )
-            if len(groups) == 1:
-                self.group_estimators_[s] = _Constant()
+            if len(groups) == 1:  # one group: probability 1
+                self.group_estimators_[s] = None
             else:
                 self.group_estimators_[s] = clone(self._base()).fit(
                     X[rows], y[rows], sample_weight=weight[rows]
@@ -193,9 +189,9 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
+        if self.system_estimator_ is None:
+            return np.ones((len(X), 1))
         proba = self.system_estimator_.predict_proba(X)
-        if isinstance(self.system_estimator_, _Constant):
-            return proba
         order = [list(self.system_estimator_.classes_).index(s) for s in self.systems_]
         return proba[:, order]
 
@@ -217,7 +213,12 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         out = np.zeros((len(X), len(self.classes_)))
         for s in self.systems_:
             columns = np.flatnonzero(self.class_system_ == s)
-            p = self.group_estimators_[s].predict_proba(X)
+            estimator = self.group_estimators_[s]
+            p = (
+                np.ones((len(X), 1))
+                if estimator is None
+                else estimator.predict_proba(X)
+            )
             out[:, columns] = (1 - self.smoothing) * p + self.smoothing * (
                 self.group_prior_[s]
             )

@@ -27,7 +27,9 @@ TRUSTED_TYPES = frozenset(
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
         "sklearn_xrd.evaluation._temperature.TemperatureScaledClassifier",
         "sklearn_xrd.models._clean.PeakCleaner",
+        "sklearn_xrd.models._space_group.HierarchicalSpaceGroupClassifier",
         "sklearn_xrd.preprocessing._broadening.GaussianBroadening",
+        "sklearn_xrd.preprocessing._indexing_features.ExtinctionFeatures",
         "sklearn_xrd.preprocessing._indexing_features.IndexingFeatures",
         "sklearn_xrd.preprocessing._measured.BackgroundRemover",
         "sklearn_xrd.preprocessing._measured.Smoother",
@@ -40,7 +42,7 @@ TRUSTED_TYPES = frozenset(
 )
 
 #: The artifacts shipped with the package, by name.
-ARTIFACTS = ("crystal-system",)
+ARTIFACTS = ("crystal-system", "space-group")
 
 _DATA = "data"
 
@@ -236,3 +238,32 @@ def load_artifact(name="crystal-system", *, folder=None):
             f"({type(exc).__name__}: {exc})"
         ) from None
     return model, metadata
+
+
+def update_metadata(name, changes, folder=None):
+    """Add or replace top-level keys of an artifact's JSON metadata.
+
+    For calibration that does not touch the model file (its checksum stays
+    valid), such as the conformal scores of ``scripts/calibrate_sets.py``.
+
+    Parameters
+    ----------
+    name : str
+        Artifact name.
+    changes : dict
+        JSON-serialisable keys to set.
+    folder : str or path-like, default=None
+        Where the artifact lies; the package's data folder when ``None``.
+
+    Returns
+    -------
+    metadata : dict
+        What was written.
+    """
+    protected = {"sha256", "size_bytes", "trusted_types", "file", "name"}
+    if protected & set(changes):
+        raise ValueError(f"these keys belong to the model file: {sorted(protected)}")
+    metadata = {**load_metadata(name, folder=folder), **changes}
+    _, metadata_path = artifact_paths(name, folder)
+    metadata_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+    return metadata

@@ -235,6 +235,8 @@ def predict_files(
     errors="raise",
     prior=None,
     return_prior=False,
+    space_group=False,
+    coverage=None,
 ):
     """Crystal system of each measured pattern file.
 
@@ -298,6 +300,21 @@ def predict_files(
         adjusted probabilities are reported and predicted from.
     return_prior : bool, default=False
         Also return the class frequencies the probabilities refer to.
+    space_group : bool, default=False
+        Also give the ``top_k`` most probable space groups, from the shipped
+        ``"space-group"`` model: P(group) is the crystal-system probability
+        reported here times that model's P(group | crystal system), so the
+        groups agree with the crystal systems (and follow ``prior``).
+    coverage : float in (0, 1), default=None
+        Also give ``prediction_set``: the smallest set of crystal systems
+        (and, with ``space_group``, of space groups) that holds the true one
+        with this probability, by split-conformal prediction calibrated on
+        the measured patterns named in the models' metadata
+        (``conformal``): class-conditional for crystal systems, conditional
+        on the crystal system for space groups. The guarantee assumes the
+        files are exchangeable with those patterns (drawn the same way from
+        the same kind of collection); the sets use the model's own
+        probabilities, before any ``prior``.
 
     Returns
     -------
@@ -312,8 +329,11 @@ def predict_files(
         used), ``wavelength_source`` (``"option"``, ``"header"`` or
         ``"topas"``, then with ``wavelength_file``), ``stated_wavelength``
         and ``stated_wavelength_source`` when ``wavelength`` overrode a
-        different stated one, and ``cell`` when asked; or ``file`` and
-        ``error``.
+        different stated one, ``cell``, ``space_group`` (top-1 number),
+        ``space_group_symbol``, ``space_groups`` (``{"number", "symbol",
+        "probability"}``, most probable first) and ``prediction_set``
+        (``{"coverage", "crystal_systems"[, "space_groups"]}``, most
+        probable first) when asked; or ``file`` and ``error``.
     prior : dict or None
         Only with ``return_prior=True``: class name to the frequency used
         (the estimate for ``"batch"``); ``None`` when ``prior`` is ``None`` or
@@ -351,6 +371,12 @@ def predict_files(
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     if not (prior is None or isinstance(prior, dict) or _is_batch(prior)):
         raise ValueError(f"prior must be None, 'batch' or a dict, got {prior!r}")
+    if coverage is not None and not (
+        isinstance(coverage, Real)
+        and not isinstance(coverage, bool)
+        and 0 < coverage < 1
+    ):
+        raise ValueError(f"coverage must be a number in (0, 1), got {coverage!r}")
     if not isinstance(top_k, Integral) or top_k < 1:
         raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
     if low_certainty_threshold is None:
@@ -417,6 +443,7 @@ def predict_files(
                 continue
             kept.append((i, j))
             proba.append(p)
+        raw = np.vstack(proba) if proba else None
         if proba and prior is not None:
             proba, used = _adjusted(np.vstack(proba), classes, prior)
         k = min(int(top_k), len(classes))
@@ -448,6 +475,72 @@ def predict_files(
                 found = [cells[j][s] for (_, j), s in zip(kept, systems)]
             for (i, _), c in zip(kept, found):
                 results[i]["cell"] = {k: _json_number(v) for k, v in c.items()}
+        if kept and (space_group or coverage is not None):
+            rows_kept = X[[j for _, j in kept]]
+            extra = _space_groups_and_sets(
+                rows_kept, raw, np.vstack(proba), classes, top_k, space_group, coverage
+            )
+            for (i, _), e in zip(kept, extra):
+                results[i].update(e)
     for r in results:
         r.pop("_reasons", None)
     return (results, used) if return_prior else results
+
+
+def _space_groups_and_sets(X, raw, proba, classes, top_k, space_group, coverage):
+    """Per row: the top-k space groups and the conformal prediction sets."""
+    from ..evaluation import ConformalSets
+    from ..utils import crystal_system_from_space_group, space_group_symbol
+    from ._artifact import load_artifact, load_metadata
+
+    classes = np.asarray(classes).astype(str)
+    out = [{} for _ in range(len(X))]
+    if space_group:
+        sg_model, sg_meta = load_artifact("space-group")
+        features = sg_model[:-1].transform(X)
+        head = sg_model[-1]
+        groups = head.classes_
+        for e, p in zip(
+            out, head.predict_proba_given_system(features, proba, systems=classes)
+        ):
+            order = np.argsort(-p, kind="stable")[: int(top_k)]
+            e["space_group"] = int(groups[order[0]])
+            e["space_group_symbol"] = space_group_symbol(groups[order[0]])
+            e["space_groups"] = [
+                {
+                    "number": int(groups[j]),
+                    "symbol": space_group_symbol(groups[j]),
+                    "probability": float(p[j]),
+                }
+                for j in order
+            ]
+        raw_groups = head.predict_proba_given_system(features, raw, systems=classes)
+    if coverage is None:
+        return out
+
+    def calibrated(metadata, bins):
+        stored = metadata.get("conformal")
+        if not stored:
+            raise ValueError(
+                f"the {metadata.get('name', 'shipped')} model carries no conformal "
+                "calibration (scripts/calibrate_sets.py writes it)"
+            )
+        return ConformalSets(bins).fit_scores(stored["scores"], stored["labels"])
+
+    in_set = calibrated(load_metadata("crystal-system"), "class").predict_set(
+        raw, classes, coverage
+    )
+    for e, p, keep in zip(out, raw, in_set):
+        order = [j for j in np.argsort(-p, kind="stable") if keep[j]]
+        e["prediction_set"] = {
+            "coverage": float(coverage),
+            "crystal_systems": [str(classes[j]) for j in order],
+        }
+    if space_group:
+        group_sets = calibrated(sg_meta, crystal_system_from_space_group).predict_set(
+            raw_groups, groups, coverage
+        )
+        for e, p, keep in zip(out, raw_groups, group_sets):
+            order = [j for j in np.argsort(-p, kind="stable") if keep[j]]
+            e["prediction_set"]["space_groups"] = [int(groups[j]) for j in order]
+    return out

@@ -264,7 +264,8 @@ def real_training_sets(
     Returns
     -------
     sets : dict of str to Bunch
-        Per collection: ``data`` (patterns), ``target``, ``formula``,
+        Per collection: ``data`` (patterns), ``target``, ``space_group``,
+        ``formula``,
         ``ids`` and ``approximated`` per row, ``variant``, ``n_structures``,
         ``n_loaded`` and ``skipped`` (structures the engine could not simulate).
     """
@@ -297,6 +298,7 @@ def real_training_sets(
         sets[name] = Bunch(
             data=patterns.data,
             target=np.asarray(bunch.target)[rows],
+            space_group=np.asarray(bunch.space_group)[rows],
             formula=np.asarray(bunch.formula)[rows],
             ids=np.asarray(bunch.ids)[rows],
             approximated=np.asarray(bunch.approximated)[rows],

@@ -66,8 +66,8 @@ def real_test_sets(names=TEST_SETS, *, n_jobs=None):
     -------
     sets : dict of str to Bunch
         ``data`` (patterns on :data:`~sklearn_xrd.simulation.DEFAULT_GRID`),
-        ``target``, ``ids`` and ``kind`` (``"simulated"`` or ``"measured"``)
-        for each set found.
+        ``target``, ``space_group``, ``ids``, ``formula`` (simulated sets)
+        and ``kind`` (``"simulated"`` or ``"measured"``) for each set found.
     skipped : list of (str, str)
         Sets that could not be loaded, with the reason.
     """
@@ -91,6 +91,8 @@ def real_test_sets(names=TEST_SETS, *, n_jobs=None):
                 sets[name] = Bunch(
                     data=simulated_test_patterns(b.data, n_jobs=n_jobs),
                     target=b.target,
+                    space_group=b.space_group,
+                    formula=b.formula,
                     ids=b.ids,
                     kind="simulated",
                 )
@@ -103,6 +105,8 @@ def real_test_sets(names=TEST_SETS, *, n_jobs=None):
                 sets[name] = Bunch(
                     data=simulated_test_patterns(b.data, n_jobs=n_jobs),
                     target=b.target,
+                    space_group=b.space_group,
+                    formula=b.formula,
                     ids=b.ids,
                     kind="simulated",
                 )
@@ -111,7 +115,11 @@ def real_test_sets(names=TEST_SETS, *, n_jobs=None):
                     shared / "experimental" / "rruff_dev", **resampling_params()
                 )
                 sets[name] = Bunch(
-                    data=b.data, target=b.target, ids=b.filenames, kind="measured"
+                    data=b.data,
+                    target=b.target,
+                    space_group=b.space_group,
+                    ids=b.filenames,
+                    kind="measured",
                 )
             else:
                 raise ValueError(f"unknown test set {name!r}")

@@ -1,5 +1,7 @@
 """Space-group numbers and the seven crystal systems."""
 
+import functools
+
 import numpy as np
 
 CRYSTAL_SYSTEMS = (
@@ -49,3 +51,37 @@ def crystal_system_from_space_group(number):
     if numbers.ndim == 0:
         return str(systems)
     return systems.astype(str)
+
+
+@functools.cache
+def _symbols():
+    import spglib
+
+    table = {}
+    for hall in range(1, 531):  # every setting; the first of a number is standard
+        kind = spglib.get_spacegroup_type(hall)
+        table.setdefault(kind.number, kind.international_short)
+    return table
+
+
+def space_group_symbol(number):
+    """Short Hermann-Mauguin symbol of a space-group number (standard setting).
+
+    Parameters
+    ----------
+    number : int
+        International Tables number, 1 to 230.
+
+    Returns
+    -------
+    symbol : str
+        As spglib writes it (``_`` before a screw axis' subscript).
+
+    Examples
+    --------
+    >>> space_group_symbol(14), space_group_symbol(225)
+    ('P2_1/c', 'Fm-3m')
+    """
+    if isinstance(number, bool) or int(number) != number or not 1 <= number <= 230:
+        raise ValueError(f"space-group numbers lie in 1..230, got {number!r}")
+    return _symbols()[int(number)]
