@@ -16,6 +16,9 @@ import numpy as np
 
 from ._xrd import _ABSENT, _SCATTERING_PARAMS, SCATTERING_ELEMENTS
 
+#: Height of the strongest bin of every simulated pattern.
+PATTERN_MAX = 100.0
+
 _ELEMENTS = sorted(SCATTERING_ELEMENTS)
 _ELEMENT_INDEX = {el: i + 1 for i, el in enumerate(_ELEMENTS)}  # 0 = padding
 
@@ -185,11 +188,12 @@ def compiled_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller
         fine_bin,
         fine_step,
         _ABSENT,
+        PATTERN_MAX,
     )
 
 
 def simulate_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller=None):
-    """Binned stick patterns, strongest bin 100, one row per structure.
+    """Binned stick patterns, strongest bin :data:`PATTERN_MAX`, one per structure.
 
     Parameters
     ----------

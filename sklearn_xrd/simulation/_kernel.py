@@ -41,6 +41,29 @@ def _phase_table(x, n_neg, n_pos, re, im, j):
 
 
 @njit(cache=True)
+def _scale_rows(X, height, absent):
+    """Scale each row of ``X`` in place so that its largest entry is ``height``.
+
+    Entries at most ``absent`` times the largest become 0 (pass ``-inf`` to
+    keep them all); a row whose largest entry is not positive is left as it is.
+    """
+    n_cols = X.shape[1]
+    for r in range(X.shape[0]):
+        row = X[r]
+        top = 0.0
+        for i in range(n_cols):
+            if row[i] > top:
+                top = row[i]
+        if top > 0.0:
+            scale = height / top
+            for i in range(n_cols):
+                if row[i] <= absent * top:
+                    row[i] = 0.0
+                else:
+                    row[i] *= scale
+
+
+@njit(cache=True)
 def _patterns_kernel(
     metrics,
     bounds,
@@ -56,6 +79,7 @@ def _patterns_kernel(
     fine_bin,
     fine_step,
     absent,
+    height,
 ):
     n_struct = metrics.shape[0]
     n_bins = edges.shape[0] - 1
@@ -158,15 +182,5 @@ def _patterns_kernel(
                         k_bin -= 1
                     if 0 <= k_bin < n_bins:
                         row[k_bin] += 2.0 * (f_re * f_re + f_im * f_im) * lp
-        top = 0.0
-        for i in range(n_bins):
-            if row[i] > top:
-                top = row[i]
-        if top > 0.0:
-            scale = 100.0 / top
-            for i in range(n_bins):
-                if row[i] <= absent * top:
-                    row[i] = 0.0
-                else:
-                    row[i] *= scale
+    _scale_rows(out, height, absent)
     return out
