@@ -81,10 +81,10 @@ def structure_arrays(structure, name):
         raise ValueError(f"{name}: unit cell has no volume")
     symbols, frac = [], []
     for site in sites:
-        species = site.species
-        if len(species) != 1:
-            raise ValueError(_disordered(name))
-        ((sp, occu),) = species.items()
+        try:
+            ((sp, occu),) = site.species.items()  # one species per site, or raise
+        except ValueError:
+            raise ValueError(_disordered(name)) from None
         if abs(occu - 1.0) > 1e-6:
             raise ValueError(_disordered(name))
         symbols.append(sp.symbol)
