@@ -6,13 +6,13 @@ import pytest
 from pymatgen.core import Lattice, Structure
 
 from sklearn_xrd.augmentation import PatternAugmenter
-from sklearn_xrd.datasets import _patterns
 from sklearn_xrd.datasets._patterns import make_patterns
 from sklearn_xrd.preprocessing import (
     CIFToPattern,
     GaussianBroadening,
     PseudoVoigtProfile,
 )
+from sklearn_xrd.simulation import _runner
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_second_call_hits_the_cache(structures, tmp_path, monkeypatch):
     def no_simulation(*args, **kwargs):
         raise AssertionError("simulated again instead of reading the cache")
 
-    monkeypatch.setattr(_patterns, "simulate_patterns", no_simulation)
+    monkeypatch.setattr(_runner, "simulate_patterns", no_simulation)
     second = make_patterns(
         structures, n_variants=1, random_state=0, memory=tmp_path, batch_size=2
     )

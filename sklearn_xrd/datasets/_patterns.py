@@ -2,23 +2,15 @@
 
 import io
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_memory
 
-from .. import __version__
-from ..simulation import grid, read_cif, resolve_wavelength
-from ..simulation._engine import simulate_patterns, structure_arrays
+from ..simulation import grid, resolve_wavelength, scale_to_max, simulate_batches
 from ..simulation._xrd import check_two_theta_range
-from ..utils._fingerprint import source_fingerprint
-
-# Height of the strongest point of every (unperturbed) pattern.
-PATTERN_MAX = 100.0
 
 
 def _set_grid(estimator, wavelength, start, step):
@@ -69,63 +61,28 @@ def _check_augment(augment, n_variants, wavelength, start, step):
     return _set_grid(augment, wavelength, start, step)
 
 
-def _payload(item, index):
-    """What travels to a worker (and keys the cache).
+class _Finish:
+    """Worker side of :func:`make_patterns`: profile, strongest point 100, variants.
 
-    A structure is reduced here to what its pattern depends on (lattice,
-    coordinates, elements), which also checks it; CIF text is parsed by the
-    worker.
+    ``profile`` is already fitted; both are part of the cache key.
     """
-    from pymatgen.core import Structure
 
-    if isinstance(item, str):
-        return "cif", item
-    if isinstance(item, Structure):
-        try:
-            return "arrays", structure_arrays(item, f"structure {index}")
-        except ValueError as exc:
-            return "error", str(exc)
-    return "error", (
-        f"structure {index}: expected a pymatgen Structure or CIF text, "
-        f"got {type(item).__name__}"
-    )
+    def __init__(self, profile, augment):
+        self.profile = profile
+        self.augment = augment
 
-
-def _simulate_batch(items, params, profile, augment, version):
-    """Worker: ``(index, rows or None, error or None)`` for each structure.
-
-    The structures of a batch go through the engine in one call; ``profile``
-    is already fitted. ``version`` (package versions) only keys the cache.
-    """
-    errors, good = {}, []
-    for index, (kind, content), seed in items:
-        if kind == "error":
-            errors[index] = content
-            continue
-        if kind == "cif":
-            name = f"structure {index}"
-            try:
-                content = structure_arrays(
-                    read_cif(content, name=name, from_text=True), name
-                )
-            except ValueError as exc:
-                errors[index] = str(exc)
-                continue
-        good.append((index, content, seed))
-    rows = {}
-    if good:
-        X = simulate_patterns([g[1] for g in good], **params)
-        if profile is not None:
-            X = np.asarray(profile.transform(X), dtype=float)
-        top = X.max(axis=1, keepdims=True)
-        X = np.divide(X * PATTERN_MAX, top, out=np.zeros_like(X), where=top > 0)
-        for (index, _, seed), row in zip(good, X):
-            row = row[None, :]
-            if augment is not None:
-                sampler = clone(augment).set_params(random_state=seed)
-                row, _ = sampler.fit_resample(row, np.zeros(1))
-            rows[index] = np.asarray(row, dtype=np.float32)
-    return [(index, rows.get(index), errors.get(index)) for index, _, _ in items]
+    def __call__(self, X, seeds):
+        if self.profile is not None:
+            X = np.asarray(self.profile.transform(X), dtype=float)
+        X = scale_to_max(X)
+        if self.augment is None:
+            return X.astype(np.float32)
+        blocks = []
+        for row, seed in zip(X, seeds):
+            sampler = clone(self.augment).set_params(random_state=seed)
+            rows, _ = sampler.fit_resample(row[None, :], np.zeros(1))
+            blocks.append(np.asarray(rows, dtype=np.float32))
+        return np.vstack(blocks)
 
 
 def _shrink_npy(path, n_rows):
@@ -190,8 +147,9 @@ def make_patterns(
     row is followed by ``n_variants`` perturbed copies from
     :class:`~sklearn_xrd.augmentation.PatternAugmenter`. Work is split into
     batches of structures that joblib runs in parallel (any joblib backend,
-    e.g. ``dask`` inside ``joblib.parallel_config(backend="dask")``); workers
-    receive CIF texts or ``Structure.as_dict()`` dictionaries.
+    e.g. ``dask`` inside ``joblib.parallel_config(backend="dask")``) through
+    :func:`~sklearn_xrd.simulation.simulate_batches`; workers receive CIF
+    texts or the arrays a structure's pattern depends on.
 
     Parameters
     ----------
@@ -271,7 +229,6 @@ def make_patterns(
     >>> round(float(patterns.two_theta[patterns.data[0].argmax()]), 2)
     31.74
     """
-    from pymatgen.core import __version__ as pymatgen_version
     from tqdm.auto import tqdm
 
     if isinstance(structures, (str, bytes)):
@@ -297,16 +254,6 @@ def make_patterns(
     memory = check_memory(
         os.fspath(memory) if isinstance(memory, os.PathLike) else memory
     )
-    params = dict(
-        wavelength=resolve_wavelength(wavelength),
-        two_theta_range=(lo, hi),
-        step=float(step),
-    )
-    version = (
-        f"sklearn_xrd {__version__} ({source_fingerprint()}), "
-        f"pymatgen {pymatgen_version}"
-    )
-
     n = len(structures)
     two_theta = grid((lo, hi), step)
     n_rows = 1 + n_variants
@@ -324,41 +271,31 @@ def make_patterns(
     else:
         X = np.empty(shape, dtype=np.float32)
 
-    # A generator: payloads are made as joblib dispatches the batches.
-    func = memory.cache(_simulate_batch)
-    jobs = (
-        delayed(func)(
-            [(i, _payload(structures[i], i), seeds[i]) for i in range(s, stop)],
-            params,
-            profile,
-            augment,
-            version,
-        )
-        for s in range(0, n, batch_size)
-        for stop in [min(s + batch_size, n)]
+    batches = simulate_batches(
+        structures,
+        input="auto",
+        wavelength=wavelength,
+        two_theta_range=(lo, hi),
+        step=step,
+        finish=_Finish(profile, augment),
+        seeds=seeds,
+        batch_size=batch_size,
+        n_jobs=n_jobs,
+        memory=memory,
+        on_error=on_error,
     )
     kept, skipped = [], []
-    outputs = None
     try:
         with tqdm(total=n, disable=not verbose, unit="structure") as bar:
-            outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-            for results in outputs:
-                for index, rows, error in results:
-                    if error is not None:
-                        if on_error == "raise":
-                            raise ValueError(error)
-                        skipped.append((index, error))
-                        continue
+            for batch_kept, rows, batch_skipped in batches:
+                if rows is not None:
                     start = len(kept) * n_rows
-                    X[start : start + n_rows] = rows
-                    kept.append(index)
-                bar.update(len(results))
+                    X[start : start + len(rows)] = rows
+                kept.extend(batch_kept)
+                skipped.extend(batch_skipped)
+                bar.update(len(batch_kept) + len(batch_skipped))
     except BaseException:
-        if outputs is not None:
-            with warnings.catch_warnings():
-                # joblib warns that the batches still running are cancelled
-                warnings.simplefilter("ignore", UserWarning)
-                outputs.close()
+        batches.close()  # cancels the batches still running
         if out is not None:  # no half-written file is left behind
             del X
             os.remove(out)

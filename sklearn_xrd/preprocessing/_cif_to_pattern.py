@@ -3,80 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_memory
 from sklearn_compat.base import _fit_context
 
-from .. import __version__
-from ..simulation import (
-    WAVELENGTHS,
-    bin_sticks,
-    check_structure,
-    grid,
-    read_cif,
-    resolve_wavelength,
-)
-from ..simulation._engine import simulate_patterns, structure_arrays
+from ..simulation import WAVELENGTHS, grid, simulate_many
 from ..simulation._xrd import check_two_theta_range
 from ..utils._param_validation import HasMethods, Interval, StrOptions
-
-# Structures simulated per call of the engine (and per cache entry).
-_CHUNK = 2048
-
-
-def _input_name(doc, i, input):
-    if input == "filename":
-        return str(doc)
-    return f"{'document' if input == 'content' else 'structure'} {i}"
-
-
-def _read_text(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read file ({exc.strerror})") from exc
-
-
-def _simulate_chunk(docs, names, input, params, version):
-    """Rows of :class:`CIFToPattern` for a chunk; ``version`` only keys the cache."""
-    structures = []
-    for doc, name in zip(docs, names):
-        if input == "structure":
-            structures.append(doc)
-        else:
-            structures.append(read_cif(doc, name=name, from_text=input == "content"))
-    kwargs = {
-        "wavelength": params["wavelength"],
-        "two_theta_range": params["two_theta_range"],
-        "step": params["step"],
-        "debye_waller": params["debye_waller"],
-    }
-    if params["backend"] == "pymatgen":
-        for structure, name in zip(structures, names):
-            check_structure(structure, name)
-        return np.vstack([_pymatgen_row(s, **kwargs) for s in structures])
-    arrays = [structure_arrays(s, name) for s, name in zip(structures, names)]
-    return simulate_patterns(arrays, **kwargs)
-
-
-def _pymatgen_row(structure, *, wavelength, two_theta_range, step, debye_waller):
-    """One row from pymatgen's XRDCalculator, binned like our engine."""
-    from pymatgen.analysis.diffraction.xrd import XRDCalculator
-
-    lo, hi = two_theta_range
-    calc = XRDCalculator(wavelength=wavelength, debye_waller_factors=debye_waller)
-    pattern = calc.get_pattern(
-        structure,
-        scaled=False,
-        two_theta_range=(max(lo - step / 2, 0.0), min(hi + step / 2, 179.99)),
-    )
-    row = bin_sticks(
-        np.asarray(pattern.x), np.asarray(pattern.y), two_theta_range, step
-    )
-    top = row.max() if row.size else 0.0
-    return row * (100.0 / top) if top > 0 else row
 
 
 class CIFToPattern(TransformerMixin, BaseEstimator):
@@ -120,8 +52,9 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
         Parallel jobs over structures (joblib); ``None`` means 1.
     memory : str or object with the joblib.Memory interface, default=None
         Cache for simulated rows, one entry per chunk of up to 2048 inputs,
-        keyed on the inputs (CIF texts, file names or structures), the
-        parameters and the package version.
+        keyed on the inputs (CIF texts, or lattice, coordinates and elements),
+        the parameters, the versions of sklearn_xrd and pymatgen and a
+        fingerprint of sklearn_xrd's source code.
     verbose : int, default=0
         joblib's progress messages when positive.
 
@@ -245,36 +178,20 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
                 f"{X.shape}"
             )
         docs = list(X)
-        params = {
-            "wavelength": resolve_wavelength(self.wavelength),
-            "two_theta_range": (lo, hi),
-            "step": float(self.step),
-            "debye_waller": dict(self.debye_waller) if self.debye_waller else None,
-            "backend": self.backend,
-        }
-        version = __version__
-        if self.backend == "pymatgen":
-            from pymatgen.core import __version__ as pmg_version
-
-            version = f"{version}+pymatgen{pmg_version}"
-        memory = check_memory(self.memory)
-        func = memory.cache(_simulate_chunk)
-        names = [_input_name(doc, i, self.input) for i, doc in enumerate(docs)]
-        n_bins = len(grid((lo, hi), self.step))
         if not docs:
-            return np.zeros((0, n_bins))
-        kind = self.input
-        if kind == "filename" and getattr(memory, "location", "") is not None:
-            # the cache must key on what the files hold, not on their names
-            docs = [_read_text(doc) for doc in docs]
-            kind = "content"
-        n_chunks = max(1, min(len(docs), effective_n_jobs(self.n_jobs)))
-        size = max(1, min(_CHUNK, -(-len(docs) // n_chunks)))
-        chunks = [slice(i, i + size) for i in range(0, len(docs), size)]
-        rows = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(func)(docs[c], names[c], kind, params, version) for c in chunks
-        )
-        return rows[0] if len(rows) == 1 else np.vstack(rows)
+            return np.zeros((0, len(grid((lo, hi), self.step))))
+        return simulate_many(
+            docs,
+            input=self.input,
+            wavelength=self.wavelength,
+            two_theta_range=(lo, hi),
+            step=self.step,
+            debye_waller=self.debye_waller,
+            backend=self.backend,
+            n_jobs=self.n_jobs,
+            memory=self.memory,
+            verbose=self.verbose,
+        ).data
 
     def get_feature_names_out(self, input_features=None):
         """Column names ``two_theta_<angle>``, e.g. ``two_theta_12.340``.

@@ -16,6 +16,9 @@ import numpy as np
 
 from ._xrd import _ABSENT, _SCATTERING_PARAMS, SCATTERING_ELEMENTS
 
+#: Height of the strongest bin of every simulated pattern.
+PATTERN_MAX = 100.0
+
 _ELEMENTS = sorted(SCATTERING_ELEMENTS)
 _ELEMENT_INDEX = {el: i + 1 for i, el in enumerate(_ELEMENTS)}  # 0 = padding
 
@@ -65,21 +68,27 @@ def structure_arrays(structure, name):
         raise ValueError(
             f"{name}: expected a pymatgen Structure, got {type(structure).__name__}"
         )
-    n_sites = len(structure)
-    if n_sites == 0:
+    sites = structure.sites
+    if not sites:
         raise ValueError(f"{name}: structure has no sites")
     matrix = structure.lattice.matrix
-    if not abs(np.linalg.det(matrix)) > 1e-6:
+    # the triple product in Python: np.linalg.det costs more than the check
+    (a0, a1, a2), (b0, b1, b2), (c0, c1, c2) = matrix.tolist()
+    volume = (
+        a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0)
+    )
+    if not abs(volume) > 1e-6:
         raise ValueError(f"{name}: unit cell has no volume")
-    symbols = []
-    for site in structure:
-        species = site.species
-        if len(species) != 1:
-            raise ValueError(_disordered(name))
-        ((sp, occu),) = species.items()
+    symbols, frac = [], []
+    for site in sites:
+        try:
+            ((sp, occu),) = site.species.items()  # one species per site, or raise
+        except ValueError:
+            raise ValueError(_disordered(name)) from None
         if abs(occu - 1.0) > 1e-6:
             raise ValueError(_disordered(name))
         symbols.append(sp.symbol)
+        frac.append(site.frac_coords)
     try:
         elements = np.array([_ELEMENT_INDEX[s] for s in symbols])
     except KeyError:
@@ -87,7 +96,7 @@ def structure_arrays(structure, name):
         raise ValueError(
             f"{name}: no X-ray atomic form factors for element(s) {missing}"
         ) from None
-    return matrix, structure.frac_coords, elements
+    return matrix, np.array(frac), elements
 
 
 def _disordered(name):
@@ -185,11 +194,12 @@ def compiled_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller
         fine_bin,
         fine_step,
         _ABSENT,
+        PATTERN_MAX,
     )
 
 
 def simulate_patterns(arrays, *, wavelength, two_theta_range, step, debye_waller=None):
-    """Binned stick patterns, strongest bin 100, one row per structure.
+    """Binned stick patterns, strongest bin :data:`PATTERN_MAX`, one per structure.
 
     Parameters
     ----------

@@ -41,6 +41,40 @@ def _phase_table(x, n_neg, n_pos, re, im, j):
 
 
 @njit(cache=True)
+def _scale_bins(row, bins, n, top, height, absent):
+    """Scale ``row[bins[:n]]`` so that ``top`` becomes ``height``, in place.
+
+    Entries at most ``absent * top`` become 0 (``absent=-inf`` keeps them all).
+    """
+    scale = height / top
+    for j in range(n):
+        i = bins[j]
+        if row[i] <= absent * top:
+            row[i] = 0.0
+        else:
+            row[i] *= scale
+
+
+@njit(cache=True)
+def _scale_rows(X, height, absent):
+    """Scale each row of ``X`` in place so that its largest entry is ``height``.
+
+    Entries at most ``absent`` times the largest become 0 (pass ``-inf`` to
+    keep them all); a row whose largest entry is not positive is left as it is.
+    """
+    n_cols = X.shape[1]
+    every = np.arange(n_cols)
+    for r in range(X.shape[0]):
+        row = X[r]
+        top = 0.0
+        for i in range(n_cols):
+            if row[i] > top:
+                top = row[i]
+        if top > 0.0:
+            _scale_bins(row, every, n_cols, top, height, absent)
+
+
+@njit(cache=True)
 def _patterns_kernel(
     metrics,
     bounds,
@@ -56,6 +90,7 @@ def _patterns_kernel(
     fine_bin,
     fine_step,
     absent,
+    height,
 ):
     n_struct = metrics.shape[0]
     n_bins = edges.shape[0] - 1
@@ -63,6 +98,10 @@ def _patterns_kernel(
     n_tab = ff_table.shape[1]
     n_fine = fine_bin.shape[0]
     local = np.full(ff_table.shape[0], -1)  # global element -> local index
+    # the bins a row's reflections fall in: only those need scaling, and
+    # intensities only add, so the running maximum is the row's maximum
+    touched = np.zeros(n_bins, dtype=np.bool_)
+    bins = np.empty(n_bins, dtype=np.int64)
     for b in range(n_struct):
         m = metrics[b]
         H = bounds[b, 0]
@@ -98,6 +137,8 @@ def _patterns_kernel(
         txr = np.empty(n_at)
         txi = np.empty(n_at)
         row = out[b]
+        n_touched = 0
+        top = 0.0
         for h in range(H + 1):
             for k in range(-K, K + 1):
                 if h == 0 and k < 0:
@@ -158,15 +199,14 @@ def _patterns_kernel(
                         k_bin -= 1
                     if 0 <= k_bin < n_bins:
                         row[k_bin] += 2.0 * (f_re * f_re + f_im * f_im) * lp
-        top = 0.0
-        for i in range(n_bins):
-            if row[i] > top:
-                top = row[i]
+                        if not touched[k_bin]:
+                            touched[k_bin] = True
+                            bins[n_touched] = k_bin
+                            n_touched += 1
+                        if row[k_bin] > top:
+                            top = row[k_bin]
         if top > 0.0:
-            scale = 100.0 / top
-            for i in range(n_bins):
-                if row[i] <= absent * top:
-                    row[i] = 0.0
-                else:
-                    row[i] *= scale
+            _scale_bins(row, bins, n_touched, top, height, absent)
+        for j in range(n_touched):
+            touched[bins[j]] = False
     return out
