@@ -20,11 +20,22 @@ import numpy as np
 
 
 def _load_scattering_params():
-    from pymatgen.analysis.diffraction.xrd import ATOMIC_SCATTERING_PARAMS
+    """pymatgen's table of form-factor coefficients, read from its JSON file.
 
-    return {
-        el: np.asarray(c, dtype=float) for el, c in ATOMIC_SCATTERING_PARAMS.items()
-    }
+    The file beside ``pymatgen.analysis.diffraction.xrd`` (what its
+    ``ATOMIC_SCATTERING_PARAMS`` holds), found without importing pymatgen:
+    importing the diffraction module pulls in all of ``pymatgen.core`` and
+    took most of the start-up of ``sklearn-xrd predict``.
+    """
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pymatgen")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    path = folder / "analysis" / "diffraction" / "atomic_scattering_params.json"
+    table = json.loads(path.read_text())
+    return {el: np.asarray(c, dtype=float) for el, c in table.items()}
 
 
 _SCATTERING_PARAMS = _load_scattering_params()
