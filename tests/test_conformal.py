@@ -1,4 +1,4 @@
-"""Split-conformal prediction sets: the coverage they promise, on data where it holds."""
+"""Split-conformal prediction sets: the coverage they promise, where it holds."""
 
 import numpy as np
 import pytest

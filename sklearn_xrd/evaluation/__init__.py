@@ -9,8 +9,8 @@ and percent confusion matrices. The displays follow scikit-learn's pattern:
 """
 
 from ._certainty_histogram import CertaintyHistogramDisplay
-from ._confusion import plot_confusion_matrix_percent
 from ._conformal import ConformalSets, hinge_scores
+from ._confusion import plot_confusion_matrix_percent
 from ._coverage import (
     CertaintyCoverageDisplay,
     accuracy_at_coverage,
