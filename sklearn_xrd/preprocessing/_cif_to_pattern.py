@@ -45,9 +45,10 @@ class CIFToPattern(TransformerMixin, BaseEstimator):
         ``"numpy"``: our engine, which simulates a batch of structures per
         call of a compiled kernel (numba) and gives the same intensities as
         the per-structure reference :func:`sklearn_xrd.simulation.stick_pattern`,
-        about 100 times faster than ``"pymatgen"``:
+        in a fraction of the time of ``"pymatgen"``:
         :class:`pymatgen.analysis.diffraction.xrd.XRDCalculator`, the
-        reference both are tested against.
+        reference both are tested against (speed ratio:
+        ``benchmarks/bench_simulation.py``).
     n_jobs : int, default=None
         Parallel jobs over structures (joblib); ``None`` means 1.
     memory : str or object with the joblib.Memory interface, default=None

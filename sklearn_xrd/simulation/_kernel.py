@@ -6,9 +6,8 @@ In numpy that is a (reflections x atoms) array per structure, and with the
 cost more than the arithmetic. Compiled, the loop runs over reflections
 inside the limiting sphere only, builds phase factors by complex
 multiplication from per-atom tables (no trigonometric call per reflection
-and atom) and bins intensities directly into the output row, at about a
-hundred times the speed of pymatgen's calculator
-(``benchmarks/bench_simulation.py``).
+and atom) and bins intensities directly into the output row (its speed against
+pymatgen's calculator: ``benchmarks/bench_simulation.py``).
 """
 
 import math

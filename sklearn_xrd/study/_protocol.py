@@ -42,14 +42,13 @@ def simulated_test_patterns(structures, *, n_jobs=None):
         Patterns on :data:`~sklearn_xrd.simulation.DEFAULT_GRID`.
     """
     from ..preprocessing import CIFToPattern, GaussianBroadening
-    from ..simulation import DEFAULT_GRID
+    from ..simulation import DEFAULT_GRID, scale_to_max
 
     sticks = CIFToPattern(input="structure", n_jobs=n_jobs, **DEFAULT_GRID).transform(
         structures
     )
     X = GaussianBroadening(fwhm=0.1, step=DEFAULT_GRID["step"]).fit_transform(sticks)
-    top = X.max(axis=1, keepdims=True)
-    return np.divide(X * 100.0, top, out=np.zeros_like(X), where=top > 0)
+    return scale_to_max(X)
 
 
 def real_test_sets(names=TEST_SETS, *, n_jobs=None):
