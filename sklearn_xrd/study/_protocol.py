@@ -12,8 +12,6 @@ defaults from this family when it builds its parser.
 
 import warnings
 
-import numpy as np
-
 #: Scores of :func:`~sklearn_xrd.evaluation.classification_summary` that the
 #: demo, the benchmark report and the benchmark scripts print.
 SCORES = ("accuracy", "balanced_accuracy", "macro_f1")
