@@ -199,3 +199,103 @@ def test_every_measured_file(capsys):
         _check_prediction(obj)
         assert obj["wavelength_source"] in ("header", "topas", "option")
         assert "stated_wavelength" not in obj
+
+
+def test_space_groups_agree_with_the_crystal_system(files, capsys):
+    stated, plain, _ = files
+    status, out, err = _run(
+        capsys,
+        "--json",
+        "--space-group",
+        "--top-k",
+        "4",
+        "--wavelength",
+        "CuKa",
+        stated,
+        plain,
+    )
+    assert status == 0, err
+    from sklearn_xrd.utils import crystal_system_from_space_group, space_group_symbol
+
+    for obj in json.loads(out):
+        _check_prediction(obj)
+        groups = obj["space_groups"]
+        assert len(groups) == 4
+        assert obj["space_group"] == groups[0]["number"]
+        assert obj["space_group_symbol"] == space_group_symbol(obj["space_group"])
+        probabilities = [g["probability"] for g in groups]
+        assert probabilities == sorted(probabilities, reverse=True)
+        # P(group) = P(system) x P(group | system): a system's groups share
+        # its probability, so none exceeds it
+        for g in groups:
+            system = crystal_system_from_space_group(g["number"])
+            assert g["probability"] <= obj["probabilities"][system] + 1e-9
+    # the table lists them too
+    status, out, _ = _run(capsys, "--space-group", "--wavelength", "CuKa", stated)
+    assert status == 0 and "space groups" in out.splitlines()[0]
+
+
+def test_prediction_sets_grow_with_the_coverage(files, capsys):
+    stated, plain, _ = files
+    sizes = []
+    for coverage in ("0.5", "0.95"):
+        status, out, err = _run(
+            capsys,
+            "--json",
+            "--space-group",
+            "--coverage",
+            coverage,
+            "--wavelength",
+            "CuKa",
+            stated,
+            plain,
+        )
+        assert status == 0, err
+        results = json.loads(out)
+        for obj in results:
+            chosen = obj["prediction_set"]
+            assert chosen["coverage"] == float(coverage)
+            assert set(chosen["crystal_systems"]) <= set(CRYSTAL_SYSTEMS)
+            assert all(isinstance(n, int) for n in chosen["space_groups"])
+        sizes.append(
+            [
+                (
+                    len(r["prediction_set"]["crystal_systems"]),
+                    len(r["prediction_set"]["space_groups"]),
+                )
+                for r in results
+            ]
+        )
+    for low, high in zip(*sizes):
+        assert low[0] <= high[0] and low[1] <= high[1]
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "nine"])
+def test_coverage_must_be_a_probability(files, capsys, value):
+    stated, *_ = files
+    with pytest.raises(SystemExit) as info:
+        main(["predict", "--coverage", value, str(stated)])
+    assert info.value.code == 2
+    assert "a probability in (0, 1)" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(get_shared_data_dir() is None, reason="no ../shared/data")
+def test_space_group_and_sets_on_measured_files(capsys):
+    """The options on the lab patterns (their own wavelengths) and a few RRUFF ones.
+
+    Every file of ../shared/data/experimental: see the issue's closing note
+    (the same command over all 315 files takes minutes).
+    """
+    root = get_shared_data_dir() / "experimental"
+    paths = sorted((root / "crystalyze").rglob("*.xy"))
+    paths += sorted((root / "rruff_dev").glob("*.xy"))[:5]
+    status, out, err = _run(
+        capsys, "--json", "--space-group", "--coverage", "0.9", "--cell", *paths
+    )
+    assert status == 0, err
+    results = json.loads(out)
+    assert len(results) == len(paths)
+    for obj in results:
+        _check_prediction(obj)
+        assert obj["space_groups"] and obj["prediction_set"]["crystal_systems"]
+        assert "cell" in obj

@@ -76,9 +76,9 @@ def test_metadata():
 
 
 def test_unknown_name():
-    assert ARTIFACTS == ("crystal-system",)
+    assert ARTIFACTS == ("crystal-system", "space-group")
     with pytest.raises(ValueError, match="unknown pretrained model"):
-        load("space-group")
+        load("space group")
 
 
 def test_predictions_deterministic_and_calibrated(model):
