@@ -86,3 +86,24 @@ def test_cli_bars_on_a_terminal_unless_quiet(command, monkeypatch):
     assert cli_verbose(parser.parse_args([command, "--quiet"])) == 0
     monkeypatch.setattr("sys.stderr.isatty", lambda: False)
     assert cli_verbose(parser.parse_args([command])) == 0
+
+
+def test_feature_cache_bar_is_not_part_of_the_key(patterns, tmp_path, capsys):
+    from sklearn_xrd.models import make_peak_model
+    from sklearn_xrd.pretrained._feature_cache import FeatureCache
+
+    X, _ = patterns
+    model = make_peak_model(n_estimators=5)
+    features = FeatureCache(model).features.fit(X[:2])
+    expected = np.asarray(features.transform(X), dtype=np.float32)  # as it was
+    shown = FeatureCache(model, tmp_path, verbose=1)
+    np.testing.assert_array_equal(shown(("block",), X), expected)
+    assert "block features" in capsys.readouterr().err
+    # verbose is no part of the key: a quiet cache finds the block, and a
+    # verbose one reads it back without computing (no bar)
+    np.testing.assert_array_equal(
+        FeatureCache(model, tmp_path)(("block",), X), expected
+    )
+    again = FeatureCache(model, tmp_path, verbose=1)(("block",), X)
+    np.testing.assert_array_equal(again, expected)
+    assert capsys.readouterr().err == ""
