@@ -5,6 +5,8 @@ by row and hold no state, so the caller can feed them a chunk of patterns at a
 time and advance a bar per chunk; the transformers themselves stay silent.
 """
 
+import os
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -35,8 +37,22 @@ def progress_bar(verbose=0, **kwargs):
     """
     from tqdm.auto import tqdm
 
-    kwargs.setdefault("dynamic_ncols", True)
+    size = _terminal_size(kwargs.get("file") or sys.stderr)
+    if size is not None and 0 in size:
+        # a terminal that reports no size (some ptys): tqdm would draw nothing
+        kwargs.setdefault("ncols", 80)
+        kwargs.setdefault("nrows", 24)
+    else:
+        kwargs.setdefault("dynamic_ncols", True)
     return tqdm(disable=not verbose, **kwargs)
+
+
+def _terminal_size(stream):
+    """Columns and lines of the terminal behind ``stream``; ``None`` if none."""
+    try:
+        return tuple(os.get_terminal_size(stream.fileno()))
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def transform_in_chunks(
