@@ -56,7 +56,7 @@ def _terminal_size(stream):
 
 
 def transform_in_chunks(
-    transformer, X, *, chunk_size=100, verbose=0, desc="features", dtype=None
+    transformer, X, *, chunk_size=25, verbose=0, desc="features", dtype=None
 ):
     """``transformer.transform(X)`` a chunk of rows at a time, with a progress bar.
 
@@ -71,7 +71,7 @@ def transform_in_chunks(
         other rows.
     X : array-like of shape (n_samples, n_features)
         Input rows.
-    chunk_size : int, default=100
+    chunk_size : int, default=25
         Rows per ``transform`` call.
     verbose : int, default=0
         A tqdm bar over the rows when positive.
@@ -109,7 +109,7 @@ def transform_in_chunks(
 
 
 def fit_in_chunks(
-    pipeline, X, y, *, chunk_size=100, verbose=0, desc="features", **fit_params
+    pipeline, X, y, *, chunk_size=25, verbose=0, desc="features", **fit_params
 ):
     """Fit a pipeline whose steps before the last are stateless, with progress.
 
@@ -129,7 +129,7 @@ def fit_in_chunks(
         Training rows.
     y : array-like of shape (n_samples,)
         Targets.
-    chunk_size : int, default=100
+    chunk_size : int, default=25
         Rows per ``transform`` call.
     verbose : int, default=0
         Progress bars when positive.
