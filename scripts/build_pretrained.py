@@ -119,6 +119,11 @@ def main(argv=None):
         default=None,
         help="joblib cache folder for simulated patterns and their features",
     )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars (shown on a terminal only, on stderr)",
+    )
     args = parser.parse_args(argv)
     print("$ python " + shlex.join(sys.argv), flush=True)
 
@@ -139,6 +144,7 @@ def main(argv=None):
             weights={**RECIPE["weights"], "oqmd_icsd": args.oqmd_weight},
             n_jobs=args.n_jobs,
             memory=args.memory,
+            verbose=int(not args.quiet and sys.stderr.isatty()),
             out=lambda line: print(line, flush=True),
         )
         return _save(model, metadata, name, args, t0)
@@ -152,6 +158,7 @@ def main(argv=None):
         weights={**RECIPE["weights"], "oqmd_icsd": args.oqmd_weight},
         n_jobs=args.n_jobs,
         memory=args.memory,
+        verbose=int(not args.quiet and sys.stderr.isatty()),
         out=lambda line: print(line, flush=True),
     )
     if args.threshold_on == "rruff_dev":

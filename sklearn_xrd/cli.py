@@ -12,6 +12,14 @@ def _defaults(function):
     return {k: p.default for k, p in params.items()}
 
 
+def _verbose(args):
+    """Progress bars: on a terminal, unless ``--quiet``.
+
+    The bars go to stderr; a log or a pipe gets the report lines only.
+    """
+    return int(not args.quiet and sys.stderr.isatty())
+
+
 def _demo(args):
     from .study import run_demo
 
@@ -22,6 +30,7 @@ def _demo(args):
         test_sets=tuple(args.test_sets.split(",")),
         random_state=args.random_state,
         n_jobs=args.n_jobs,
+        verbose=_verbose(args),
     )
     return 0
 
@@ -220,8 +229,18 @@ def _benchmark(args):
         memory=args.memory,
         threads=args.threads or None,
         command=command,
+        verbose=_verbose(args),
+        out=lambda line: print(line, flush=True),
     )
     return 0
+
+
+def _add_quiet(parser):
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars (they are shown on a terminal only, on stderr)",
+    )
 
 
 def build_parser():
@@ -253,6 +272,7 @@ def build_parser():
     )
     demo.add_argument("--random-state", type=int, default=0)
     demo.add_argument("--n-jobs", type=int, default=None)
+    _add_quiet(demo)
     demo.set_defaults(func=_demo)
 
     predict = sub.add_parser(
@@ -380,6 +400,7 @@ def build_parser():
         help="threads of torch, BLAS and OpenMP during the run (0 leaves the "
         "libraries' settings; default 1, fastest on small shared machines)",
     )
+    _add_quiet(bench)
     bench.set_defaults(func=_benchmark)
     return parser
 

@@ -36,7 +36,7 @@ def test_average_pool_keeps_the_mean():
     np.testing.assert_allclose(pooled[:, -1], X[:, -3:].mean(axis=1), rtol=1e-6)
 
 
-def test_tiny_benchmark_report(tmp_path):
+def test_tiny_benchmark_report(tmp_path, check_saved_figures):
     lines = []
     result = run_benchmark(
         tmp_path,
@@ -97,5 +97,10 @@ def test_tiny_benchmark_report(tmp_path):
     assert len(list(tmp_path.glob("confusion_*.png"))) == 2
     assert len(list(tmp_path.glob("certainty_*.png"))) == 2
     assert all(path.exists() for path in result.figures)
+    # every figure keeps its title and labels inside, at its saved size
+    assert {name for name, _ in check_saved_figures} == {
+        path.name for path in result.figures
+    }
+    assert [(name, out) for name, out in check_saved_figures if out] == []
     assert "- Command: `pytest`" in report
     assert "scikit-learn" in report

@@ -51,7 +51,9 @@ def test_grid_search_over_transformer_parameters(prototypes):
     assert len(search.cv_results_["mean_test_score"]) == 4
 
 
-def test_demo_trains_on_synthetic_and_tests_on_prototypes(tmp_path, capsys):
+def test_demo_trains_on_synthetic_and_tests_on_prototypes(
+    tmp_path, capsys, check_saved_figures
+):
     argv = [
         "demo",
         "--output",
@@ -69,9 +71,18 @@ def test_demo_trains_on_synthetic_and_tests_on_prototypes(tmp_path, capsys):
     for key in ("accuracy", "balanced accuracy", "macro-F1", "precision"):
         assert key in out
     assert (tmp_path / "confusion_prototypes.png").stat().st_size > 1000
+    assert (tmp_path / "accuracy_coverage.png").stat().st_size > 1000
+    # every figure keeps its title and labels inside, at its saved size
+    assert check_saved_figures == [
+        ("confusion_prototypes.png", []),
+        ("accuracy_coverage.png", []),
+    ]
     lines = (tmp_path / "predictions.csv").read_text().splitlines()
     assert len(lines) == 289
     acc = float(out.split("accuracy ")[1].split(",")[0])
+    assert lines[0] == "test_set,id,true,predicted,certainty"
+    certainty = np.array([float(line.split(",")[4]) for line in lines[1:]])
+    assert np.all((certainty > 0) & (certainty <= 1))
     truth = np.array([line.split(",")[2] for line in lines[1:]])
     pred = np.array([line.split(",")[3] for line in lines[1:]])
     assert acc == pytest.approx(np.mean(truth == pred), abs=1e-3)

@@ -10,7 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.utils import Bunch, check_random_state
 
 from ..simulation._xrd import SCATTERING_ELEMENTS
-from ..utils import CRYSTAL_SYSTEMS, crystal_system_from_space_group
+from ..utils import CRYSTAL_SYSTEMS, crystal_system_from_space_group, progress_bar
 from ._labels import space_group_number
 
 # Default element pool: common inorganic cations and anions. Every crystal gets
@@ -277,7 +277,7 @@ def make_random_crystals(
     n_jobs : int, default=None
         Parallel workers (joblib) over crystals; ``None`` means 1.
     verbose : int, default=0
-        joblib's progress messages when positive.
+        A tqdm progress bar over crystals, with the time left, when positive.
 
     Returns
     -------
@@ -340,10 +340,18 @@ def make_random_crystals(
     requested = [s for s in systems for _ in range(n_per_class)]
     entropy = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=4)
     seeds = np.random.SeedSequence(entropy.tolist()).spawn(len(requested))
-    results = Parallel(n_jobs=n_jobs, verbose=verbose)(
+    jobs = (
         delayed(_make_crystal)(system, *table[system], seed, pools, max_atoms, symprec)
         for system, seed in zip(requested, seeds)
     )
+    results = []
+    # results come back in order, so the bar changes nothing but the display
+    with progress_bar(
+        verbose, total=len(requested), desc="crystals", unit="crystal"
+    ) as bar:
+        for result in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+            results.append(result)
+            bar.update(1)
     structures = [r[0] for r in results]
     failures = {s: dict.fromkeys(FAILURE_KINDS, 0) for s in systems}
     for system, (_, _, _, counts) in zip(requested, results):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._layout import set_wrapped_title
 from ._validation import estimator_name, get_proba, resolve_certainty
 
 
@@ -79,7 +80,7 @@ class CertaintyHistogramDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
         edges = self.bin_edges
         widths = np.diff(edges)
@@ -113,7 +114,7 @@ class CertaintyHistogramDisplay:
         ax.set_xlim(edges[0], edges[-1])
         accuracy = self.correct.mean()
         title = f"accuracy {accuracy:.1%} on {self.correct.size} samples"
-        ax.set_title(f"{name}: {title}" if name else title)
+        set_wrapped_title(ax, f"{name}: {title}" if name else title)
         ax.legend(loc="upper left")
         self.ax_ = ax
         self.figure_ = ax.figure

@@ -42,7 +42,8 @@ def plot_confusion_matrix_percent(
     xticks_rotation : {"vertical", "horizontal"} or float, default="horizontal"
         Rotation of the x tick labels.
     ax : matplotlib Axes, default=None
-        Axes to draw into; a new figure is made when ``None``.
+        Axes to draw into; a new figure (constrained layout) is made when
+        ``None``.
 
     Returns
     -------
@@ -59,6 +60,10 @@ def plot_confusion_matrix_percent(
     ['50.0%', '50.0%', '0.0%', '100.0%']
     >>> matplotlib.pyplot.close("all")
     """
+    if ax is None:  # sklearn's own figure would cut long class names
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(layout="constrained")
     display = ConfusionMatrixDisplay.from_predictions(
         y_true,
         y_pred,

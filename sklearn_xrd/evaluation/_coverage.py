@@ -5,6 +5,7 @@ from numbers import Real
 
 import numpy as np
 
+from ._layout import wrap_label
 from ._validation import (
     certainty_and_correct,
     estimator_name,
@@ -204,38 +205,77 @@ class CertaintyCoverageDisplay:
         self.coverage = coverage
         self.estimator_name = estimator_name
 
-    def plot(self, *, ax=None, name=None, target_accuracy=None):
-        """Draw accuracy and coverage against the threshold.
+    def plot(self, *, ax=None, name=None, target_accuracy=None, kind="threshold"):
+        """Draw accuracy and coverage against the threshold, or against each other.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw into; a new figure is made when ``None``.
+            Axes to draw into; a new figure (constrained layout) is made when
+            ``None``.
         name : str, default=None
             Name used in the legend; defaults to ``estimator_name``.
         target_accuracy : float, default=None
-            When given, mark the smallest threshold reaching this accuracy.
+            When given, mark the smallest threshold reaching this accuracy
+            (``kind="threshold"``) or the accuracy itself (``kind="coverage"``).
+        kind : {"threshold", "coverage"}, default="threshold"
+            ``"threshold"``: accuracy and coverage against the certainty
+            threshold. ``"coverage"``: the accuracy of the most certain
+            predictions against the fraction of them kept, the curve that
+            says how far to trust the certainty.
 
         Returns
         -------
         display : CertaintyCoverageDisplay
-            The display, with ``ax_``, ``figure_`` and the lines set.
+            The display, with ``ax_``, ``figure_`` and the lines set
+            (``line_coverage_`` is ``None`` with ``kind="coverage"``).
         """
         import matplotlib.pyplot as plt
 
+        if kind not in ("threshold", "coverage"):
+            raise ValueError(f"kind must be 'threshold' or 'coverage', got {kind!r}")
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
+        if kind == "coverage":
+            (self.line_accuracy_,) = ax.plot(
+                self.coverage,
+                self.accuracy,
+                drawstyle="steps-post",
+                label=wrap_label(name),
+            )
+            self.line_coverage_ = None
+            if target_accuracy is not None:
+                ax.axhline(
+                    target_accuracy,
+                    color="grey",
+                    linestyle=":",
+                    label=f"target {target_accuracy:.2f}",
+                )
+            ax.set(
+                xlabel="Coverage (fraction kept, most certain first)",
+                ylabel="Accuracy of the kept predictions",
+                xlim=(0, 1),
+                ylim=(0, 1.02),
+            )
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(loc="lower left")
+            self.ax_ = ax
+            self.figure_ = ax.figure
+            return self
         prefix = f"{name}: " if name else ""
         (self.line_accuracy_,) = ax.step(
-            self.thresholds, self.accuracy, where="post", label=f"{prefix}accuracy"
+            self.thresholds,
+            self.accuracy,
+            where="post",
+            label=wrap_label(f"{prefix}accuracy"),
         )
         (self.line_coverage_,) = ax.step(
             self.thresholds,
             self.coverage,
             where="post",
             linestyle="--",
-            label=f"{prefix}coverage",
+            label=wrap_label(f"{prefix}coverage"),
         )
         if target_accuracy is not None:
             reached = np.flatnonzero(self.accuracy >= target_accuracy - 1e-12)
@@ -255,7 +295,16 @@ class CertaintyCoverageDisplay:
 
     @classmethod
     def from_estimator(
-        cls, estimator, X, y, *, name=None, target_accuracy=None, ax=None, plot=True
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        name=None,
+        target_accuracy=None,
+        kind="threshold",
+        ax=None,
+        plot=True,
     ):
         """Curves from ``estimator.predict_proba(X)``.
 
@@ -270,6 +319,8 @@ class CertaintyCoverageDisplay:
         name : str, default=None
             Name used in the legend; the estimator's class name when ``None``.
         target_accuracy : float, default=None
+            See :meth:`plot`.
+        kind : {"threshold", "coverage"}, default="threshold"
             See :meth:`plot`.
         ax : matplotlib Axes, default=None
             Axes to draw into.
@@ -288,6 +339,7 @@ class CertaintyCoverageDisplay:
             classes=classes,
             name=name,
             target_accuracy=target_accuracy,
+            kind=kind,
             ax=ax,
             plot=plot,
         )
@@ -303,6 +355,7 @@ class CertaintyCoverageDisplay:
         certainty=None,
         name=None,
         target_accuracy=None,
+        kind="threshold",
         ax=None,
         plot=True,
     ):
@@ -324,6 +377,8 @@ class CertaintyCoverageDisplay:
             Name used in the legend.
         target_accuracy : float, default=None
             See :meth:`plot`.
+        kind : {"threshold", "coverage"}, default="threshold"
+            See :meth:`plot`.
         ax : matplotlib Axes, default=None
             Axes to draw into.
         plot : bool, default=True
@@ -339,5 +394,5 @@ class CertaintyCoverageDisplay:
         thresholds, accuracy, coverage = _curve(certainty, correct)
         display = cls(thresholds, accuracy, coverage, estimator_name=name)
         if plot:
-            display.plot(ax=ax, target_accuracy=target_accuracy)
+            display.plot(ax=ax, target_accuracy=target_accuracy, kind=kind)
         return display

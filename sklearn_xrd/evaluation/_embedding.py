@@ -5,6 +5,7 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 
+from ._layout import set_wrapped_title
 from ._validation import estimator_name
 
 
@@ -118,7 +119,7 @@ class FeatureEmbeddingDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
         kwargs = {"s": 15, "alpha": 0.8, **(scatter_kwargs or {})}
         self.scatters_ = {}
@@ -133,7 +134,7 @@ class FeatureEmbeddingDisplay:
         axis = "t-SNE" if self.method == "tsne" else self.method.upper()
         ax.set(xlabel=f"{axis} 1", ylabel=f"{axis} 2")
         if name:
-            ax.set_title(name)
+            set_wrapped_title(ax, name)
         ax.legend(title="class", loc="best", fontsize="small")
         self.ax_ = ax
         self.figure_ = ax.figure

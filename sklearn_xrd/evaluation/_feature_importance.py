@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import column_or_1d
 
+from ._layout import set_wrapped_title
 from ._validation import estimator_name
 
 _TWO_THETA_NAME = re.compile(r"^two_theta_([-+0-9.eE]+)$")
@@ -133,7 +134,7 @@ class FeatureImportanceDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
         if self.kind == "pattern":
             order = np.argsort(self.two_theta, kind="stable")
@@ -148,7 +149,7 @@ class FeatureImportanceDisplay:
             ax.set_yticks(positions, labels=[str(n) for n in self.feature_names[top]])
             ax.set(xlabel="Feature importance")
         if name:
-            ax.set_title(name)
+            set_wrapped_title(ax, name)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self

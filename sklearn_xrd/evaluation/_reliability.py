@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
+from ._layout import wrap_label
 from ._validation import certainty_and_correct, estimator_name, get_proba
 
 
@@ -156,7 +157,7 @@ class ReliabilityDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
         edges = self.bin_edges
         self.bars_ = ax.bar(
@@ -169,7 +170,9 @@ class ReliabilityDisplay:
             edgecolor="tab:blue",
         )
         filled = self.counts > 0
-        label = f"{name} (ECE {self.ece:.3f})" if name else f"ECE {self.ece:.3f}"
+        label = wrap_label(
+            f"{name} (ECE {self.ece:.3f})" if name else f"ECE {self.ece:.3f}"
+        )
         (self.line_,) = ax.plot(
             self.prob_pred[filled], self.prob_true[filled], "s-", label=label
         )

@@ -4,6 +4,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._layout import set_wrapped_title
+
 # per-epoch entries that are not curves
 _SKIPPED_KEYS = frozenset({"epoch", "batches", "dur"})
 
@@ -95,7 +97,7 @@ class TrainingCurveDisplay:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots()
+            _, ax = plt.subplots(layout="constrained")
         name = self.estimator_name if name is None else name
         losses = [key for key in self.curves if "loss" in key]
         metrics = [key for key in self.curves if "loss" not in key]
@@ -128,7 +130,7 @@ class TrainingCurveDisplay:
         # the twin axes is drawn on top, so the legend goes there when it exists
         (self.ax_metric_ or ax).legend(handles=handles, loc="best")
         if name:
-            ax.set_title(name)
+            set_wrapped_title(ax, name)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self

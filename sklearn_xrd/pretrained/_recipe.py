@@ -231,6 +231,7 @@ def real_training_sets(
     random_state=RECIPE["random_state"],
     n_jobs=2,
     memory=None,
+    verbose=0,
 ):
     """Augmented patterns of the installed real-structure collections.
 
@@ -260,6 +261,8 @@ def real_training_sets(
         Parallel workers.
     memory : str or None, default=None
         joblib cache folder for the patterns.
+    verbose : int, default=0
+        Progress bars of the simulation when positive.
 
     Returns
     -------
@@ -292,6 +295,7 @@ def real_training_sets(
             random_state=random_state + 2 + k,
             n_jobs=n_jobs,
             memory=memory,
+            verbose=verbose,
             **DEFAULT_GRID,
         )
         rows = chosen[patterns.source_index]
@@ -343,6 +347,7 @@ def train_pretrained(
     target_accuracy=RECIPE["target_accuracy"],
     n_jobs=2,
     memory=None,
+    verbose=0,
     out=print,
 ):
     """Train and calibrate the crystal-system model; return it with metadata.
@@ -396,6 +401,9 @@ def train_pretrained(
         Parallel workers for simulation and training.
     memory : str or None, default=None
         joblib cache folder for the simulated patterns and their features.
+    verbose : int, default=0
+        tqdm progress bars (crystals, patterns, features), with the time
+        left, when positive; the model does not depend on it.
     out : callable, default=print
         Where progress lines go.
 
@@ -423,6 +431,7 @@ def train_pretrained(
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
     )
     out(
         f"synthetic: {len(train.data)} patterns of {len(train.structures)} "
@@ -437,6 +446,7 @@ def train_pretrained(
         random_state=random_state + 1,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
         **DEFAULT_GRID,
     )
     proto_target = np.asarray(protos.target)
@@ -451,6 +461,7 @@ def train_pretrained(
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
     )
     for name, block in real.items():
         out(
@@ -462,7 +473,7 @@ def train_pretrained(
 
     t1 = time.perf_counter()
     model = build_model(random_state=random_state, n_jobs=n_jobs)
-    cache = FeatureCache(model, memory)
+    cache = FeatureCache(model, memory, verbose=verbose)
     key = (random_state, n_per_class, n_variants, prototype_variants)
     blocks = [
         (cache(("synthetic",) + key, train.data), train.target),

@@ -87,6 +87,7 @@ def train_space_group(
     max_iter=SPACE_GROUP_RECIPE["max_iter"],
     n_jobs=2,
     memory=None,
+    verbose=0,
     out=print,
 ):
     """Train the space-group model on the crystal-system recipe's patterns.
@@ -102,6 +103,8 @@ oqmd_per_class, real_variants, amcsd_disorder, weights
         Parallel workers for simulation and features.
     memory : str or None, default=None
         joblib cache folder for the patterns and their features.
+    verbose : int, default=0
+        Progress bars (simulation, features); results do not change.
     out : callable, default=print
         Where progress lines go.
 
@@ -125,6 +128,7 @@ oqmd_per_class, real_variants, amcsd_disorder, weights
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
     )
     protos = load_prototypes()
     patterns = make_patterns(
@@ -133,6 +137,7 @@ oqmd_per_class, real_variants, amcsd_disorder, weights
         random_state=random_state + 1,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
         **DEFAULT_GRID,
     )
     proto_groups = np.asarray(protos.space_group)[patterns.source_index]
@@ -146,13 +151,14 @@ oqmd_per_class, real_variants, amcsd_disorder, weights
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
     )
     t_data = time.perf_counter() - t0
     out(f"patterns in {t_data:.0f} s")
 
     t1 = time.perf_counter()
     model = build_space_group_model(random_state, n_jobs=n_jobs, max_iter=max_iter)
-    cache = FeatureCache(model, memory)
+    cache = FeatureCache(model, memory, verbose=verbose)
     key = (random_state, n_per_class, n_variants, prototype_variants)
     features_proto = cache(("prototypes",) + key, patterns.data)
     blocks = [

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils import progress_bar
 from ._figures import save_figures
 from ._protocol import SCORES, TEST_SETS, real_test_sets
 from ._report import report_markdown
@@ -83,6 +84,7 @@ def run_benchmark(
     memory=None,
     threads=1,
     command=None,
+    verbose=0,
     out=print,
 ):
     """Train every model on synthetic crystals, test on real sets, write a report.
@@ -129,6 +131,10 @@ def run_benchmark(
         libraries' settings. Trees and simulation use ``n_jobs`` processes.
     command : str, default=None
         Command line recorded in the report; ``sys.argv`` when ``None``.
+    verbose : int, default=0
+        tqdm progress bars (crystals, patterns, then one step per model), with
+        the time left, on stderr when positive. The results do not depend on
+        it.
     out : callable, default=print
         Where progress and the report go.
 
@@ -180,6 +186,7 @@ def run_benchmark(
             n_jobs=n_jobs,
             memory=memory,
             command=command,
+            verbose=verbose,
             out=out,
         )
     finally:
@@ -198,6 +205,7 @@ def _run(
     n_jobs,
     memory,
     command,
+    verbose,
     out,
 ):
     from sklearn.model_selection import GroupShuffleSplit
@@ -218,6 +226,7 @@ def _run(
         random_state=random_state,
         n_jobs=n_jobs,
         memory=memory,
+        verbose=verbose,
     )
     out(
         f"  {train.data.shape[0]} patterns from {len(train.structures)} crystals "
@@ -254,6 +263,7 @@ def _run(
         eval_sets[selection_name] = selection
 
     rows, fitted = [], {}
+    bar = progress_bar(verbose, total=len(configurations), desc="models", unit="model")
     for model, representation, loss in configurations:
         label = f"{MODEL_NAMES[model]} / {representation}" + (
             f" / {loss}" if loss else ""
@@ -293,12 +303,15 @@ def _run(
         row["selection_score"] = row[f"{selection_name}:macro_f1"]
         rows.append(row)
         fitted[len(rows) - 1] = (pipe, probas)
-        out(
-            f"  {label:<42} fit {fit_seconds:7.1f} s  "
-            + "  ".join(
-                f"{name} F1 {row[f'{name}:macro_f1']:.3f}" for name in eval_sets
+        with bar.external_write_mode():  # the line above the bar
+            out(
+                f"  {label:<42} fit {fit_seconds:7.1f} s  "
+                + "  ".join(
+                    f"{name} F1 {row[f'{name}:macro_f1']:.3f}" for name in eval_sets
+                )
             )
-        )
+        bar.update(1)
+    bar.close()
 
     # Selection: best macro-F1 on the selection set per model.
     for model in dict.fromkeys(r["model"] for r in rows):

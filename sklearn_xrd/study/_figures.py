@@ -38,6 +38,7 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
         TrainingCurveDisplay,
         plot_confusion_matrix_percent,
     )
+    from ..evaluation._layout import set_wrapped_title
 
     def pick(predicate):
         idx = [i for i, r in enumerate(rows) if predicate(r)]
@@ -54,7 +55,6 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
     figures = []
 
     def save(fig, name, caption):
-        fig.tight_layout()
         fig.savefig(folder / name, dpi=100)
         plt.close(fig)
         figures.append((name, caption))
@@ -65,17 +65,17 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
         proba = probas[set_name]
         y_pred = pipe.classes_[proba.argmax(axis=1)]
         labels = sorted(set(y) | set(y_pred))
-        fig, ax = plt.subplots(figsize=(6.5, 5.5))
+        fig, ax = plt.subplots(figsize=(6.5, 5.5), layout="constrained")
         plot_confusion_matrix_percent(
             y, y_pred, labels=labels, xticks_rotation=45, ax=ax, colorbar=False
         )
-        ax.set_title(f"{row_title(row)} on {set_name} (% of true class)", fontsize=9)
+        set_wrapped_title(ax, f"{row_title(row)} on {set_name} (% of true class)")
         save(
             fig,
             f"confusion_{row_slug(row)}.png",
             f"Confusion matrix (percent), {row_title(row)}, {set_name}",
         )
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
         CertaintyHistogramDisplay.from_predictions(
             y, proba, classes=pipe.classes_, name=row_title(row), ax=ax
         )
@@ -85,8 +85,8 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
             f"Certainty histogram, {row_title(row)}, {set_name}",
         )
 
-    fig_cov, ax_cov = plt.subplots(figsize=(6, 4))
-    fig_rel, ax_rel = plt.subplots(figsize=(5, 5))
+    fig_cov, ax_cov = plt.subplots(figsize=(6, 4), layout="constrained")
+    fig_rel, ax_rel = plt.subplots(figsize=(5, 5), layout="constrained")
     for i in chosen:
         row, (pipe, probas) = rows[i], fitted[i]
         CertaintyCoverageDisplay.from_predictions(
@@ -106,7 +106,7 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
     for i in chosen:
         row, (pipe, _) = rows[i], fitted[i]
         if not hasattr(pipe[-1], "history_"):
-            fig, ax = plt.subplots(figsize=(6, 5))
+            fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
             FeatureImportanceDisplay.from_estimator(pipe, name=row_title(row), ax=ax)
             save(
                 fig,
@@ -114,11 +114,11 @@ def save_figures(folder, rows, fitted, data, set_name, random_state):
                 f"ExtraTrees feature importances, {row_title(row)}",
             )
             continue
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
         TrainingCurveDisplay.from_estimator(pipe[-1], name=row_title(row), ax=ax)
         save(fig, "training_curve.png", f"Training curves, {row_title(row)}")
         if len(y) >= 5:
-            fig, ax = plt.subplots(figsize=(6, 5))
+            fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
             FeatureEmbeddingDisplay.from_estimator(
                 pipe,
                 data.data,
