@@ -49,17 +49,54 @@ def model():
     return load("crystal-system")
 
 
-def test_artifact_is_small():
-    model_path, _ = artifact_paths("crystal-system")
+@pytest.mark.parametrize("name", ARTIFACTS)
+def test_artifact_is_small(name):
+    model_path, _ = artifact_paths(name)
     assert model_path.stat().st_size <= 20 * 1024 * 1024
 
 
-def test_artifact_types_are_all_known_and_ours():
-    model_path, _ = artifact_paths("crystal-system")
-    metadata = load_metadata()
+@pytest.mark.parametrize("name", ARTIFACTS)
+def test_artifact_types_are_all_known_and_ours(name):
+    model_path, _ = artifact_paths(name)
+    metadata = load_metadata(name)
     untrusted = sio.get_untrusted_types(file=model_path)
     assert set(untrusted) <= set(metadata["trusted_types"])
     assert set(untrusted) <= TRUSTED_TYPES
+
+
+@pytest.mark.parametrize("name", ARTIFACTS)
+def test_conformal_calibration_is_named_and_complete(name):
+    stored = load_metadata(name)["conformal"]
+    assert "rruff_dev" in stored["source"] and "calibrate_sets.py" in stored["command"]
+    assert len(stored["scores"]) == len(stored["labels"]) > 0
+    assert all(0 <= v <= 1 for v in stored["scores"])
+
+
+def test_space_group_model_agrees_with_its_crystal_systems():
+    from sklearn_xrd.utils import crystal_system_from_space_group
+
+    sg_model, metadata = load("space-group", return_metadata=True)
+    head = sg_model[-1]
+    assert metadata["classes"] == head.classes_.tolist()
+    assert metadata["recipe"]["measured_data_used"] == "none"
+    assert set(crystal_system_from_space_group(head.classes_)) == set(CRYSTAL_SYSTEMS)
+    X = _patterns(4)
+    features = sg_model[:-1].transform(X)
+    proba = head.predict_proba(features)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # each system's groups add up to the probability of that system
+    systems = head.predict_system_proba(features)
+    for j, system in enumerate(head.systems_):
+        columns = head.class_system_ == system
+        np.testing.assert_allclose(proba[:, columns].sum(axis=1), systems[:, j])
+    # the crystal-system model's probabilities can take the first factor's place
+    system_model = load("crystal-system")
+    given = system_model.predict_proba(X)
+    order = [str(c) for c in system_model.classes_]
+    joint = head.predict_proba_given_system(features, given, systems=order)
+    for j, system in enumerate(order):
+        columns = head.class_system_ == system
+        np.testing.assert_allclose(joint[:, columns].sum(axis=1), given[:, j])
 
 
 def test_metadata():
