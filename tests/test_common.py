@@ -51,9 +51,19 @@ def discover_estimators():
 ESTIMATORS = discover_estimators()
 
 
-def _first_character(y):
-    """Parents of the labels of the checks (0, 1, 2 or "one", "two", ...)."""
-    return np.asarray([str(v)[:1] for v in y], dtype=object)
+class _FirstCharacter:
+    """Parents of the labels of the checks (0, 1, 2 or "one", "two", ...).
+
+    A class with a fixed repr: test ids hold the estimator's repr, which
+    must be the same in every pytest-xdist worker (a function's holds its
+    address).
+    """
+
+    def __call__(self, y):
+        return np.asarray([str(v)[:1] for v in y], dtype=object)
+
+    def __repr__(self):
+        return "first_character"
 
 
 # Tiny, fast networks: a few epochs of small networks, still able to fit the
@@ -77,7 +87,7 @@ INIT_PARAMS = {
     "PatternAugmenter": [dict(random_state=0)],
     "ExtinctionFeatures": [dict(n_peaks=5, systems=("cubic", "monoclinic"))],
     "HierarchicalSpaceGroupClassifier": [
-        dict(estimator=DecisionTreeClassifier(random_state=0), parent=_first_character)
+        dict(estimator=DecisionTreeClassifier(random_state=0), parent=_FirstCharacter())
     ],
     "TemperatureScaledClassifier": [dict(estimator=LogisticRegression(), cv=3)],
     "DenseClassifier": [dict(NETWORK, hidden_units=8)],

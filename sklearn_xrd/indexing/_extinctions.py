@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from ._lattice import MAX_INDEX, basis, hkl_products, reflection_table
+from ._lattice import MAX_INDEX, reflection_lines, reflection_table
 
 
 def _even(x):
@@ -237,20 +237,7 @@ def extinction_feature_names(system):
 def _line_table(system, max_index=MAX_INDEX):
     """Per line of :func:`reflection_table`: allowed by each condition; hkl keys."""
     rows, table_hkl = reflection_table(system, max_index)
-    r = np.arange(-max_index, max_index + 1)
-    hkl = np.stack(np.meshgrid(r, r, r, indexing="ij"), axis=-1).reshape(-1, 3)
-    hkl = hkl[np.any(hkl != 0, axis=1)]
-    if system == "rhombohedral":
-        h, k, l = hkl.T
-        hkl = hkl[((-h + k + l) % 3 == 0) | ((h - k + l) % 3 == 0)]
-    all_rows = hkl_products(hkl) @ basis(system)
-    _, inverse = np.unique(
-        np.concatenate([rows, all_rows]), axis=0, return_inverse=True
-    )
-    inverse = inverse.ravel()
-    slot = np.empty(len(rows), dtype=int)
-    slot[inverse[: len(rows)]] = np.arange(len(rows))
-    line = slot[inverse[len(rows) :]]
+    hkl, line = reflection_lines(system, max_index)
     h, k, l = hkl.T
     allowed = np.zeros((len(rows), len(CONDITIONS[system])), dtype=bool)
     for j, name in enumerate(CONDITIONS[system]):

@@ -210,14 +210,48 @@ def centring_table(system, max_index=MAX_INDEX):
     >>> rows[allowed[:, 2], 0][:4].tolist()  # F: (111), (200), (220), (311)
     [3.0, 4.0, 8.0, 11.0]
     """
+    hkl, line = reflection_lines(system, max_index)
+    h, k, l = hkl.T
+    n_lines = len(reflection_table(system, max_index)[0])
+    allowed = np.zeros((n_lines, len(CENTRINGS[system])), dtype=bool)
+    for j, centring in enumerate(CENTRINGS[system]):
+        ok = _centring_condition(centring, h, k, l)
+        allowed[:, j] = np.bincount(line[ok], minlength=n_lines) > 0
+    allowed.setflags(write=False)
+    return allowed
+
+
+@functools.cache
+def reflection_lines(system, max_index=MAX_INDEX):
+    """Every reflection of the system and the line of :func:`reflection_table` it is on.
+
+    Parameters
+    ----------
+    system : str
+    max_index : int, default=MAX_INDEX
+
+    Returns
+    -------
+    hkl : ndarray of shape (n_reflections, 3), int
+        All reflections with ``|h|, |k|, |l| <= max_index`` (rhombohedral: those
+        of the obverse or reverse setting).
+    line : ndarray of shape (n_reflections,), int
+        Index of each one's line (equal Q for every cell of the system).
+
+    Examples
+    --------
+    >>> hkl, line = reflection_lines("cubic", 1)
+    >>> rows, _ = reflection_table("cubic", 1)
+    >>> sorted(set(rows[line, 0].tolist()))  # h^2 + k^2 + l^2
+    [1.0, 2.0, 3.0]
+    """
     rows, _ = reflection_table(system, max_index)
     r = np.arange(-max_index, max_index + 1)
     hkl = np.stack(np.meshgrid(r, r, r, indexing="ij"), axis=-1).reshape(-1, 3)
     hkl = hkl[np.any(hkl != 0, axis=1)]
-    h, k, l = hkl.T
     if system == "rhombohedral":
-        keep = ((-h + k + l) % 3 == 0) | ((h - k + l) % 3 == 0)
-        hkl, h, k, l = hkl[keep], h[keep], k[keep], l[keep]
+        h, k, l = hkl.T
+        hkl = hkl[((-h + k + l) % 3 == 0) | ((h - k + l) % 3 == 0)]
     all_rows = hkl_products(hkl) @ basis(system)
     # position of every reflection's row in the sorted table
     _, inverse = np.unique(
@@ -227,12 +261,9 @@ def centring_table(system, max_index=MAX_INDEX):
     slot = np.empty(len(rows), dtype=int)
     slot[inverse[: len(rows)]] = np.arange(len(rows))
     line = slot[inverse[len(rows) :]]
-    allowed = np.zeros((len(rows), len(CENTRINGS[system])), dtype=bool)
-    for j, centring in enumerate(CENTRINGS[system]):
-        ok = _centring_condition(centring, h, k, l)
-        allowed[:, j] = np.bincount(line[ok], minlength=len(rows)) > 0
-    allowed.setflags(write=False)
-    return allowed
+    hkl.setflags(write=False)
+    line.setflags(write=False)
+    return hkl, line
 
 
 def metric_coefficients(system, params):
