@@ -173,10 +173,10 @@ class ConformalSets:
             if b not in calibrated:
                 continue
             sets = conformal.predict_set(
-                alphas,
+                alphas[:, [j]],  # this class's column: its bin's calibration
                 bins=np.full(len(proba), b),
                 confidence=coverage,
                 smoothing=False,
             )
-            in_set[:, j] = sets[:, j].astype(bool)
+            in_set[:, j] = sets[:, 0].astype(bool)
         return in_set
