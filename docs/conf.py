@@ -35,7 +35,6 @@ exclude_patterns = [
     "sg_execution_times.rst",
 ]
 html_theme = "pydata_sphinx_theme"
-html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": False}
 
 sphinx_gallery_conf = {
