@@ -298,3 +298,28 @@ def test_trusted_types_are_exact_and_importable():
     for name in TRUSTED_TYPES:
         module, _, attr = name.rpartition(".")
         assert isinstance(getattr(importlib.import_module(module), attr), type), name
+
+
+def test_space_group_model_reuses_the_crystal_system_search(monkeypatch):
+    from sklearn_xrd.models import sharing_search
+    from sklearn_xrd.preprocessing import _indexing_features
+
+    system_model, sg_model = load("crystal-system"), load("space-group")
+    X = _patterns(3)
+    own = sg_model[:-1].transform(X)  # its own search
+    searched = []
+    index_rows = _indexing_features._index_rows
+
+    def counting(two_theta, *args):
+        searched.append(len(two_theta))
+        return index_rows(two_theta, *args)
+
+    monkeypatch.setattr(_indexing_features, "_index_rows", counting)
+    with sharing_search(system_model, sg_model):
+        system_model.predict_proba(X)
+        shared = sg_model[:-1].transform(X)
+    assert searched == [3]  # one search served both models
+    np.testing.assert_array_equal(shared, own)
+    # outside the context each model searches again
+    sg_model[:-1].transform(X)
+    assert searched == [3, 3]

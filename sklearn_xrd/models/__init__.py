@@ -6,7 +6,7 @@ and ``classifier``; :func:`predict_cell` gives the fitted cell of the predicted
 crystal system from the indexing search.
 """
 
-from ._cell import CELL_KEYS, predict_cell, predict_with_cells
+from ._cell import CELL_KEYS, predict_cell, predict_with_cells, sharing_search
 from ._clean import PeakCleaner
 from ._factories import (
     MEASURED_INDEXING,
@@ -40,4 +40,5 @@ __all__ = [
     "make_spectrum_model",
     "predict_cell",
     "predict_with_cells",
+    "sharing_search",
 ]

@@ -179,21 +179,104 @@ def predict_cell(model, X, crystal_systems=None):
 
 
 @contextlib.contextmanager
+def _patched_search(indexer, wrap):
+    """``indexer.index_patterns`` replaced by ``wrap(it)`` on this instance.
+
+    The instance's previous attribute (another patch) comes back on exit, so
+    patches nest.
+    """
+    before = indexer.__dict__.get("index_patterns")
+    indexer.index_patterns = wrap(indexer.index_patterns)
+    try:
+        yield
+    finally:
+        if before is None:
+            del indexer.index_patterns
+        else:
+            indexer.index_patterns = before
+
+
+@contextlib.contextmanager
 def _recorded_search(indexer):
     """Keep the results of every ``index_patterns`` call of ``indexer``."""
     log = []
-    search = indexer.index_patterns
 
-    def index_patterns(X):
-        results = search(X)
-        log.extend(results)
-        return results
+    def wrap(search):
+        def index_patterns(X):
+            results = search(X)
+            log.extend(results)
+            return results
 
-    indexer.index_patterns = index_patterns  # on this instance only
-    try:
+        return index_patterns
+
+    with _patched_search(indexer, wrap):
         yield log
-    finally:
-        del indexer.index_patterns
+
+
+def _search_params(indexer):
+    params = indexer.get_params()
+    params.pop("n_jobs")  # where it runs, not what it finds
+    return params
+
+
+@contextlib.contextmanager
+def sharing_search(source, target):
+    """Let ``target``'s indexing step reuse the searches of ``source``'s.
+
+    Two pipelines with the same front end and an indexing step of the same
+    parameters (the shipped crystal-system and space-group models) search
+    the same peaks for the same cells. Inside this context, each search of
+    ``source`` is kept with its input, and ``target``'s indexing step, given
+    an input equal to a kept one, takes those results instead of searching
+    again; any other input is searched as usual. Outside it, nothing changes.
+
+    Parameters
+    ----------
+    source, target : Pipeline or None
+        Pipelines with an :class:`~sklearn_xrd.preprocessing.IndexingFeatures`
+        step (an :class:`~sklearn_xrd.preprocessing.ExtinctionFeatures` is
+        one). With ``None``, or indexing steps of other parameters, the
+        context does nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_xrd.preprocessing import ExtinctionFeatures, IndexingFeatures
+    >>> x = np.arange(5, 90, 0.02)
+    >>> X = sum(np.exp(-0.5 * ((x - p) / 0.05) ** 2) for p in (27.4, 31.7, 45.5))
+    >>> first = IndexingFeatures(systems=("cubic",)).fit(X[None])
+    >>> second = ExtinctionFeatures(systems=("cubic",)).fit(X[None])
+    >>> with sharing_search(first, second):
+    ...     a = first.transform(X[None])
+    ...     b = second.transform(X[None])  # no second search
+    >>> bool(np.array_equal(a, b[:, : a.shape[1]]))
+    True
+    """
+    found = [None if m is None else _find_indexer(m) for m in (source, target)]
+    if None in found or _search_params(found[0][1]) != _search_params(found[1][1]):
+        yield
+        return
+    done = []  # (input, results) of source's searches
+
+    def record(search):
+        def index_patterns(X):
+            results = search(X)
+            done.append((X, results))
+            return results
+
+        return index_patterns
+
+    def replay(search):
+        def index_patterns(X):
+            for seen, results in done:
+                if np.shape(seen) == np.shape(X) and np.array_equal(seen, X):
+                    return results
+            return search(X)
+
+        return index_patterns
+
+    with _patched_search(found[0][1], record), _patched_search(found[1][1], replay):
+        yield
 
 
 def predict_with_cells(model, X):

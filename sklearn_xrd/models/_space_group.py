@@ -241,7 +241,29 @@ class HierarchicalSpaceGroupClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        group = self.predict_group_proba(X)
+        return self.combine(self.predict_group_proba(X), system_proba, systems)
+
+    def combine(self, group_proba, system_proba, systems=None):
+        """P(system) x P(group | system) from both factors, already computed.
+
+        What :meth:`predict_proba_given_system` returns, for callers that
+        combine one :meth:`predict_group_proba` with several system factors
+        (before and after a prior).
+
+        Parameters
+        ----------
+        group_proba : ndarray of shape (n_samples, n_classes)
+            From :meth:`predict_group_proba`.
+        system_proba : array-like of shape (n_samples, n_given)
+            Crystal-system probabilities (rows sum to 1).
+        systems : array-like of str of shape (n_given,), default=None
+            Their column names; ``None`` means ``systems_``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        group = group_proba
         system_proba = np.asarray(system_proba, dtype=float)
         systems = list(self.systems_ if systems is None else systems)
         if system_proba.shape != (len(group), len(systems)):

@@ -422,16 +422,28 @@ def predict_files(
             model = load()
         classes = np.asarray(model.classes_)
         X = np.vstack(rows)
-        from ..models import predict_cell, predict_with_cells
+        from ..models import predict_cell, predict_with_cells, sharing_search
 
+        sg_model, sg_meta, sg_features = None, None, None
+        if space_group:
+            from ._artifact import load_artifact
+
+            sg_model, sg_meta = load_artifact("space-group")
         cells = None
-        if cell:  # the prediction's indexing search also gives the cells
-            try:
-                outputs, cells = predict_with_cells(model, X)
-            except Exception:  # noqa: BLE001 - rows retried one by one below
+        # the space-group model searches the same peaks for the same cells:
+        # it takes the crystal-system model's search instead of its own
+        with sharing_search(model, sg_model):
+            if cell:  # the prediction's indexing search also gives the cells
+                try:
+                    outputs, cells = predict_with_cells(model, X)
+                except Exception:  # noqa: BLE001 - rows retried one by one below
+                    outputs = _predict_rows(model, X)
+            else:
                 outputs = _predict_rows(model, X)
-        else:
-            outputs = _predict_rows(model, X)
+            if sg_model is not None and not any(
+                isinstance(p, Exception) for p in outputs
+            ):
+                sg_features = sg_model[:-1].transform(X)
         kept, proba = [], []
         for j, (i, p) in enumerate(zip(where, outputs)):
             if not isinstance(p, Exception) and not (
@@ -476,9 +488,20 @@ def predict_files(
             for (i, _), c in zip(kept, found):
                 results[i]["cell"] = {k: _json_number(v) for k, v in c.items()}
         if kept and (space_group or coverage is not None):
-            rows_kept = X[[j for _, j in kept]]
+            rows_kept = [j for _, j in kept]
+            if sg_model is not None:
+                sg_features = (
+                    sg_model[:-1].transform(X[rows_kept])
+                    if sg_features is None  # some row failed: the others alone
+                    else sg_features[rows_kept]
+                )
             extra = _space_groups_and_sets(
-                rows_kept, raw, np.vstack(proba), classes, top_k, space_group, coverage
+                (sg_model, sg_meta, sg_features),
+                raw,
+                np.vstack(proba),
+                classes,
+                top_k,
+                coverage,
             )
             for (i, _), e in zip(kept, extra):
                 results[i].update(e)
@@ -487,22 +510,24 @@ def predict_files(
     return (results, used) if return_prior else results
 
 
-def _space_groups_and_sets(X, raw, proba, classes, top_k, space_group, coverage):
-    """Per row: the top-k space groups and the conformal prediction sets."""
+def _space_groups_and_sets(space_group, raw, proba, classes, top_k, coverage):
+    """Per row: the top-k space groups and the conformal prediction sets.
+
+    ``space_group`` is ``(model, metadata, features of the rows)`` of the
+    space-group model, or ``(None, None, None)`` without it.
+    """
     from ..evaluation import ConformalSets
     from ..utils import crystal_system_from_space_group, space_group_symbol
-    from ._artifact import load_artifact, load_metadata
+    from ._artifact import load_metadata
 
+    sg_model, sg_meta, features = space_group
     classes = np.asarray(classes).astype(str)
-    out = [{} for _ in range(len(X))]
-    if space_group:
-        sg_model, sg_meta = load_artifact("space-group")
-        features = sg_model[:-1].transform(X)
+    out = [{} for _ in range(len(proba))]
+    if sg_model is not None:
         head = sg_model[-1]
         groups = head.classes_
-        for e, p in zip(
-            out, head.predict_proba_given_system(features, proba, systems=classes)
-        ):
+        given_system = head.predict_group_proba(features)
+        for e, p in zip(out, head.combine(given_system, proba, systems=classes)):
             order = np.argsort(-p, kind="stable")[: int(top_k)]
             e["space_group"] = int(groups[order[0]])
             e["space_group_symbol"] = space_group_symbol(groups[order[0]])
@@ -514,7 +539,7 @@ def _space_groups_and_sets(X, raw, proba, classes, top_k, space_group, coverage)
                 }
                 for j in order
             ]
-        raw_groups = head.predict_proba_given_system(features, raw, systems=classes)
+        raw_groups = head.combine(given_system, raw, systems=classes)
     if coverage is None:
         return out
 
@@ -536,7 +561,7 @@ def _space_groups_and_sets(X, raw, proba, classes, top_k, space_group, coverage)
             "coverage": float(coverage),
             "crystal_systems": [str(classes[j]) for j in order],
         }
-    if space_group:
+    if sg_model is not None:
         group_sets = calibrated(sg_meta, crystal_system_from_space_group).predict_set(
             raw_groups, groups, coverage
         )
